@@ -1,0 +1,103 @@
+"""The owner's use cases: staff accounts and roles, club settings, rules, the audit log."""
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import func
+
+from club.auth.service import AccountError, create_account, find_user_by_email, make_reset_token
+from club.core import audit, settings
+from club.core.mail import send_mail
+from club.extensions import db
+from club.models import ROLE_ADMIN, STAFF_ROLES, AuditEntry, RulesVersion, User, UserRole
+
+
+class AdminError(Exception):
+    """Refused; the message is safe to show."""
+
+
+def staff_members() -> list[User]:
+    return list(db.session.scalars(
+        db.select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role.in_(STAFF_ROLES)).distinct().order_by(User.full_name)
+    ))
+
+
+def create_staff_account(email: str, full_name: str, roles: list[str], actor: User) -> User:
+    """Create a staff account and mail its owner a link to choose a password."""
+    if not roles:
+        raise AdminError("Choose at least one role for a staff account.")
+    try:
+        user = create_account(email, full_name, None, tuple(roles), actor=actor)
+    except AccountError as exc:
+        raise AdminError(f"{exc} Grant the role on their account below instead.") from exc
+    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    send_mail(user.email, "You have a staff account", "staff_welcome", user=user, link=link, roles=roles)
+    db.session.commit()
+    return user
+
+
+def grant_role(email: str, role: str, actor: User) -> User:
+    if role not in STAFF_ROLES:
+        raise AdminError("Unknown role.")
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        raise AdminError("There is no account with that email.")
+    if user.has_role(role):
+        raise AdminError(f"{user.full_name} is already {role}.")
+    db.session.add(UserRole(user_id=user.id, role=role, granted_by_id=actor.id))
+    audit.record("role.granted", actor=actor, subject=user, role=role)
+    db.session.commit()
+    db.session.refresh(user)
+    return user
+
+
+def revoke_role(user_id: int, role: str, actor: User) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AdminError("There is no such account.")
+    row = db.session.get(UserRole, (user.id, role))
+    if row is None:
+        raise AdminError(f"{user.full_name} does not have the {role} role.")
+    if role == ROLE_ADMIN:
+        admins = db.session.scalar(db.select(func.count()).select_from(UserRole).where(UserRole.role == ROLE_ADMIN))
+        if admins <= 1:
+            raise AdminError("The club must keep at least one admin. Make someone else admin first.")
+    db.session.delete(row)
+    # Sessions carry no roles, but a demoted person should sign in again to see the change.
+    user.end_all_sessions()
+    audit.record("role.revoked", actor=actor, subject=user, role=role)
+    db.session.commit()
+    db.session.refresh(user)
+    return user
+
+
+def update_club_settings(changes: dict, actor: User) -> dict:
+    changed = settings.update(changes)
+    if changed:
+        audit.record("settings.changed", actor=actor, changes={k: {"old": o, "new": n} for k, (o, n) in changed.items()})
+    db.session.commit()
+    return changed
+
+
+def publish_rules(body: str, actor: User) -> RulesVersion | None:
+    """Publish a new version of the club rules; members accept it again at their next visit."""
+    body = body.strip()
+    current = settings.current_rules()
+    if current is not None and current.body.strip() == body:
+        return None
+    version = RulesVersion(body=body, published_by_id=actor.id)
+    db.session.add(version)
+    db.session.flush()
+    audit.record("rules.published", actor=actor, subject=version)
+    db.session.commit()
+    return version
+
+
+def audit_page(page: int, per_page: int = 50):
+    return db.paginate(db.select(AuditEntry).order_by(AuditEntry.id.desc()), page=page, per_page=per_page,
+                       error_out=False)
+
+
+def users_by_id(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}

@@ -1,0 +1,89 @@
+"""The owner's pages: overview, staff and roles, club settings and rules, audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func
+
+from club.admin import service
+from club.admin.forms import ClubSettingsForm, GrantRoleForm, RevokeRoleForm, RulesForm, StaffAccountForm
+from club.core import settings
+from club.core.security import roles_required
+from club.extensions import db
+from club.models import ROLE_ADMIN, Membership
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("")
+@roles_required(ROLE_ADMIN)
+def dashboard():
+    counts = dict(db.session.execute(db.select(Membership.state, func.count()).group_by(Membership.state)).all())
+    return render_template("admin/dashboard.html", membership_counts=counts,
+                           staff_count=len(service.staff_members()))
+
+
+@bp.route("/staff", methods=["GET", "POST"])
+@roles_required(ROLE_ADMIN)
+def staff():
+    create_form = StaffAccountForm(prefix="new")
+    grant_form = GrantRoleForm(prefix="grant")
+    if request.method == "POST":
+        try:
+            if "new-submit" in request.form and create_form.validate_on_submit():
+                user = service.create_staff_account(create_form.email.data, create_form.full_name.data,
+                                                    create_form.roles.data, current_user)
+                flash(f"Account created for {user.full_name}. They have been sent a link to set a password.", "success")
+                return redirect(url_for("admin.staff"))
+            if "grant-submit" in request.form and grant_form.validate_on_submit():
+                user = service.grant_role(grant_form.email.data, grant_form.role.data, current_user)
+                flash(f"{user.full_name} is now {grant_form.role.data}.", "success")
+                return redirect(url_for("admin.staff"))
+        except service.AdminError as exc:
+            form = create_form if "new-submit" in request.form else grant_form
+            form.email.errors = [*form.email.errors, str(exc)]
+        status = 400
+    else:
+        status = 200
+    return render_template("admin/staff.html", staff=service.staff_members(), create_form=create_form,
+                           grant_form=grant_form, revoke_form=RevokeRoleForm()), status
+
+
+@bp.route("/staff/revoke", methods=["POST"])
+@roles_required(ROLE_ADMIN)
+def revoke_role():
+    form = RevokeRoleForm()
+    if form.validate_on_submit():
+        try:
+            user = service.revoke_role(int(form.user_id.data), form.role.data, current_user)
+            flash(f"{user.full_name} is no longer {form.role.data}.", "success")
+        except (service.AdminError, ValueError) as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required(ROLE_ADMIN)
+def club_settings():
+    current = settings.all_settings()
+    form = ClubSettingsForm(prefix="club", data={k: current[k] for k in ClubSettingsForm.FIELDS})
+    rules = settings.current_rules()
+    rules_form = RulesForm(prefix="rules", data={"body": rules.body if rules else settings.DEFAULT_RULES})
+    if "club-submit" in request.form and form.validate_on_submit():
+        changed = service.update_club_settings({k: getattr(form, k).data for k in ClubSettingsForm.FIELDS}, current_user)
+        flash("Settings saved." if changed else "Nothing changed.", "success")
+        return redirect(url_for("admin.club_settings"))
+    if "rules-submit" in request.form and rules_form.validate_on_submit():
+        version = service.publish_rules(rules_form.body.data, current_user)
+        flash(f"Rules version {version.id} published." if version else "The rules are unchanged.", "success")
+        return redirect(url_for("admin.club_settings"))
+    status = 400 if (form.errors or rules_form.errors) else 200
+    return render_template("admin/settings.html", form=form, rules_form=rules_form, rules=rules), status
+
+
+@bp.route("/audit")
+@roles_required(ROLE_ADMIN)
+def audit_log():
+    page = service.audit_page(request.args.get("page", 1, type=int))
+    ids = {e.actor_id for e in page.items if e.actor_id}
+    return render_template("admin/audit.html", page=page, actors=service.users_by_id(ids))

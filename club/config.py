@@ -1,0 +1,99 @@
+"""Configuration from environment variables.
+
+Every variable is listed in README with its default. Values that an admin changes while the
+club runs (name, mission, rules, fees, quotas) are not here: they live in the database
+(see ``club.core.settings``).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path, env: str) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if env == "production":
+        raise RuntimeError(
+            "SECRET_KEY is not set. In production the club refuses to start without one: "
+            "set SECRET_KEY to a long random string (python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    # Development: generate once and keep it, so sessions survive restarts.
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual postgres:// and postgresql:// forms and use psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    overrides = overrides or {}
+    env = overrides.get("CLUB_ENV") or os.environ.get("CLUB_ENV", "development")
+    testing = bool(overrides.get("TESTING"))
+    development = env == "development"
+    database_url = normalize_database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'club.sqlite'}"
+    )
+
+    config = {
+        "CLUB_ENV": env,
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path, env),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: signed cookie, checked against the user's session version on every request.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not (development or testing)),
+        "SESSION_COOKIE_NAME": "club_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_HOURS", "72"))),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=0),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024))),
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # Mail
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox" if (development or testing) else "smtp"),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "The Club <club@localhost>"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Rate limits: memory is per process; use Redis with more than one worker.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Password hashing (argon2id). Tests lower the cost; nothing else should.
+        "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", "3")),
+        "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", str(64 * 1024))),
+        "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", "2")),
+        # Stripe (test mode only); see club/billing.
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance_path / "uploads")),
+    }
+    config.update(overrides)
+    return config

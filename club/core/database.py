@@ -1,0 +1,68 @@
+"""Database engine tuning and the one transaction helper features need for contention.
+
+SQLite is the embedded default, so it is made to behave: WAL for concurrent readers, a busy
+timeout instead of instant "database is locked", foreign keys on, and transactions begun by us
+(pysqlite otherwise starts them late, outside the SELECT that checks a seat count).
+"""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from club.extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _tune_sqlite(engine)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - trivial
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def begin_write() -> None:
+    """Start the current session's transaction as a writer, before it reads anything.
+
+    Call at the top of a use case that reads a count and then writes based on it (seats,
+    quotas). On SQLite this issues ``BEGIN IMMEDIATE``, which takes the write lock up front so
+    two requests cannot both read the old count; on PostgreSQL it is a plain BEGIN and the use
+    case takes row locks with ``SELECT … FOR UPDATE`` as usual.
+    """
+    session = db.session
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def database_is_up() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "down" for the health check
+        db.session.rollback()
+        return False
+
+
+def is_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"

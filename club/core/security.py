@@ -1,0 +1,102 @@
+"""Who may see what: session checks, role and access decorators, and security headers."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from club.extensions import db, login_manager
+from club.models import User
+
+STRIPE_ORIGINS = "https://js.stripe.com https://checkout.stripe.com https://billing.stripe.com"
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    app.after_request(_security_headers)
+
+
+def load_user(user_id: str) -> User | None:
+    """Load the user named in the session cookie, if the cookie is still current.
+
+    The cookie carries "<id>:<session version>". Logging out, changing the password or being
+    suspended bumps the version, which turns every copy of an older cookie into a visitor.
+    """
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        uid, version = int(raw_id), int(raw_version)
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, uid, options=[selectinload(User.roles)])
+    if user is None or user.session_version != version or not user.is_active:
+        return None
+    return user
+
+
+def roles_required(*roles: str) -> Callable:
+    """Staff routes: visitors are sent to log in, people without one of ``roles`` get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def member_required(view: Callable) -> Callable:
+    """Member areas: only members whose membership grants access (and staff) get in."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        from club.members.service import has_member_access
+
+        if not (current_user.is_staff or has_member_access(current_user)):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _security_headers(response):
+    csp = "; ".join([
+        "default-src 'self'",
+        "script-src 'self' https://js.stripe.com",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self' https://api.stripe.com",
+        "frame-src https://js.stripe.com https://checkout.stripe.com",
+        # Chrome applies form-action to the redirect after a POST: Checkout and the portal.
+        f"form-action 'self' {STRIPE_ORIGINS}",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ])
+    response.headers.setdefault("Content-Security-Policy", csp)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint and request.endpoint != "static" and current_user.is_authenticated:
+        # Pages for signed-in people are private; never let a shared cache keep them.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

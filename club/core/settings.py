@@ -1,0 +1,76 @@
+"""Club settings an admin changes while the club runs. Defaults live here, values in the database."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, has_app_context
+
+from club.extensions import db
+from club.models import ClubSetting, RulesVersion
+
+DEFAULTS: dict[str, Any] = {
+    "club_name": "The Linden Club",
+    "mission": (
+        "A private members' club for people who build, make and look after things. "
+        "We meet in small rooms, in good company, and keep what is said there among ourselves."
+    ),
+    "timezone": "Europe/London",
+    "invite_quota": 3,  # open invites per member per quarter
+    "invite_ttl_days": 14,
+    "required_endorsements": 2,
+    "reinvite_cooldown_months": 12,
+    "retention_days": 180,
+    "curator_capacity": 25,
+    "grace_days": 7,
+    "currency": "eur",
+    "fee_monthly_cents": 15000,
+    "fee_annual_cents": 150000,
+    "fee_initiation_cents": 50000,
+}
+
+DEFAULT_RULES = """1. What is said in the club stays in the club. No photographs of other members without their consent.
+2. Bring guests you would vouch for; you answer for them.
+3. Book only what you will attend, and release your seat early if plans change.
+4. Treat staff and members with the same courtesy."""
+
+
+def _cache() -> dict[str, Any]:
+    if not has_app_context():
+        raise RuntimeError("club settings need an app context")
+    if "club_settings" not in g:
+        stored = {row.key: row.value for row in db.session.scalars(db.select(ClubSetting))}
+        g.club_settings = {**DEFAULTS, **{k: v for k, v in stored.items() if k in DEFAULTS}}
+    return g.club_settings
+
+
+def get(key: str) -> Any:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown club setting {key!r}")
+    return _cache()[key]
+
+
+def all_settings() -> dict[str, Any]:
+    return dict(_cache())
+
+
+def update(changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Stage changed settings in the session; returns {key: (old, new)} for the audit log."""
+    current = _cache()
+    changed: dict[str, tuple[Any, Any]] = {}
+    for key, value in changes.items():
+        if key not in DEFAULTS:
+            raise KeyError(f"unknown club setting {key!r}")
+        if current[key] == value:
+            continue
+        changed[key] = (current[key], value)
+        row = db.session.get(ClubSetting, key)
+        if row is None:
+            db.session.add(ClubSetting(key=key, value=value))
+        else:
+            row.value = value
+    current.update({k: new for k, (_old, new) in changed.items()})
+    return changed
+
+
+def current_rules() -> RulesVersion | None:
+    return db.session.scalars(db.select(RulesVersion).order_by(RulesVersion.id.desc()).limit(1)).first()

@@ -1,0 +1,41 @@
+"""What every template can use: club settings, the signed-in person's roles, date formatting."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+from club.core import settings
+
+
+def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(settings.get("timezone"))).strftime(fmt)
+
+
+def money(cents: int | None, currency: str | None = None) -> str:
+    if cents is None:
+        return ""
+    symbol = {"eur": "€", "gbp": "£", "usd": "$"}.get((currency or settings.get("currency")).lower(), "")
+    return f"{symbol}{cents / 100:,.2f}" if symbol else f"{cents / 100:,.2f} {currency.upper()}"
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text with blank-line paragraphs, escaped. Links are left as text (no HTML from users)."""
+    if not text:
+        return Markup("")
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("".join(f"<p>{escape(p).replace(chr(10), Markup('<br>'))}</p>" for p in parts))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["paragraphs"] = paragraphs
+
+    @app.context_processor
+    def _club():
+        return {"club": settings.all_settings()}

@@ -1,0 +1,64 @@
+"""The demo club that `make run` shows: staff, members, and whatever each feature adds.
+
+Each feature that has demo data offers ``seed_demo(people)`` in ``club/<feature>/demo.py``; the
+``people`` dict names the demo accounts by role.
+"""
+from __future__ import annotations
+
+import importlib
+from datetime import timedelta
+
+from club.auth.service import create_account, find_user_by_email
+from club.core import settings
+from club.extensions import db
+from club.members import states
+from club.models import (ROLE_ADMIN, ROLE_CURATOR, CuratorProfile, InterestTag, MemberProfile, Membership,
+                         RulesVersion, utcnow)
+
+DEMO_PASSWORD = "demo-password"
+DEMO_ACCOUNTS = [
+    ("admin@demo.club", "admin (owner)"),
+    ("curator@demo.club", "curator"),
+    ("member@demo.club", "member"),
+    ("second@demo.club", "member (endorses applications in the demo)"),
+]
+INTERESTS = ["architecture", "art", "books", "cooking", "design", "film", "music", "philosophy",
+             "sailing", "science", "technology", "wine"]
+
+
+def seed() -> bool:
+    """Create the demo club. Returns False (and changes nothing) when it exists already."""
+    if find_user_by_email("admin@demo.club") is not None:
+        return False
+    for name in INTERESTS:
+        db.session.add(InterestTag(name=name))
+    admin = create_account("admin@demo.club", "Alexandra Whitcombe", DEMO_PASSWORD, roles=(ROLE_ADMIN,))
+    db.session.add(RulesVersion(body=settings.DEFAULT_RULES, published_by_id=admin.id))
+    curator = create_account("curator@demo.club", "Julian Marsh", DEMO_PASSWORD, roles=(ROLE_CURATOR,))
+    db.session.add(CuratorProfile(user_id=curator.id, bio="Fifteen years of salons and supper clubs.",
+                                  contact="Write through the club, or call +44 20 7946 0000",
+                                  city="London", interests=["books", "wine", "architecture", "music"],
+                                  languages=["English", "French"], capacity=25))
+    people = {"admin": admin, "curator": curator}
+    for key, email, name, city, interests in [
+        ("member", "member@demo.club", "Margot Ellery", "London", ["books", "wine", "design"]),
+        ("second", "second@demo.club", "Theo Lindqvist", "London", ["sailing", "technology", "music"]),
+    ]:
+        user = create_account(email, name, DEMO_PASSWORD)
+        now = utcnow()
+        db.session.add(Membership(user_id=user.id, state=states.ACTIVE, kind="complimentary",
+                                  curator_id=curator.id, approved_at=now - timedelta(days=400),
+                                  joined_at=now - timedelta(days=400)))
+        db.session.add(MemberProfile(user_id=user.id, city=city, interests=interests, languages=["English"]))
+        people[key] = user
+    db.session.flush()
+    for name in ("applications", "curation", "billing", "events", "members"):
+        try:
+            module = importlib.import_module(f"club.{name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"club.{name}.demo":
+                raise
+            continue
+        module.seed_demo(people)
+    db.session.commit()
+    return True

@@ -1,0 +1,61 @@
+"""Membership use cases shared by every feature: who has access, and the one way to change state."""
+from __future__ import annotations
+
+from flask import current_app
+
+from club.core import audit
+from club.core.signals import membership_changed
+from club.extensions import db
+from club.members import states
+from club.models import Membership, User, utcnow
+
+
+def membership_of(user: User) -> Membership | None:
+    return db.session.scalars(db.select(Membership).where(Membership.user_id == user.id)).first()
+
+
+def has_member_access(user: User) -> bool:
+    membership = membership_of(user)
+    return membership is not None and states.has_access(membership.state)
+
+
+def change_membership_state(
+    membership: Membership, new_state: str, *, actor: User | None = None, reason: str = "", **details
+) -> bool:
+    """Move a membership to ``new_state`` (checked), audit it and tell listeners. No commit.
+
+    Returns False when the membership was already in that state (nothing recorded).
+    """
+    old_state = membership.state
+    if old_state == new_state:
+        return False
+    states.check_move(old_state, new_state)
+    membership.state = new_state
+    if new_state == states.ACTIVE and membership.joined_at is None:
+        membership.joined_at = utcnow()
+    if new_state == states.ACTIVE:
+        membership.grace_until = None
+    audit.record(
+        "membership.state_changed", actor=actor, subject=membership,
+        user_id=membership.user_id, old=old_state, new=new_state, reason=reason, **details,
+    )
+    membership_changed.send(
+        current_app._get_current_object(), membership=membership, old_state=old_state, new_state=new_state
+    )
+    return True
+
+
+def start_membership(user: User, *, curator: User | None = None, actor: User | None = None) -> Membership:
+    """An approved applicant gets a membership awaiting payment (or reuses their old one)."""
+    membership = membership_of(user)
+    if membership is None:
+        membership = Membership(user_id=user.id, state=states.PENDING_PAYMENT, curator_id=curator.id if curator else None)
+        db.session.add(membership)
+        db.session.flush()
+        audit.record("membership.created", actor=actor, subject=membership, user_id=user.id,
+                     state=states.PENDING_PAYMENT)
+    else:
+        if curator is not None:
+            membership.curator_id = curator.id
+        change_membership_state(membership, states.PENDING_PAYMENT, actor=actor, reason="approved again")
+    return membership

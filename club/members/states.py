@@ -1,0 +1,59 @@
+"""Membership states and the moves between them. Pure rules: no database, no request.
+
+pending_payment → active (paid or complimentary) → past_due (payment failed; access during the
+grace period) → lapsed (no access). active + cancel → cancelling (access until period end) →
+ended. The admin can suspend from any live state and reinstate to the state held before.
+"""
+from __future__ import annotations
+
+PENDING_PAYMENT = "pending_payment"
+ACTIVE = "active"
+PAST_DUE = "past_due"
+LAPSED = "lapsed"
+CANCELLING = "cancelling"
+ENDED = "ended"
+SUSPENDED = "suspended"
+
+ALL_STATES = (PENDING_PAYMENT, ACTIVE, PAST_DUE, LAPSED, CANCELLING, ENDED, SUSPENDED)
+ACCESS_STATES = frozenset({ACTIVE, CANCELLING, PAST_DUE})
+
+LABELS = {
+    PENDING_PAYMENT: "Awaiting payment",
+    ACTIVE: "Active",
+    PAST_DUE: "Payment failed",
+    LAPSED: "Lapsed",
+    CANCELLING: "Ends at period end",
+    ENDED: "Ended",
+    SUSPENDED: "Suspended",
+}
+
+ALLOWED = {
+    PENDING_PAYMENT: {ACTIVE, ENDED, SUSPENDED},
+    ACTIVE: {PAST_DUE, CANCELLING, LAPSED, ENDED, SUSPENDED},
+    PAST_DUE: {ACTIVE, LAPSED, CANCELLING, ENDED, SUSPENDED},
+    CANCELLING: {ACTIVE, ENDED, PAST_DUE, LAPSED, SUSPENDED},
+    LAPSED: {ACTIVE, PAST_DUE, ENDED, SUSPENDED, PENDING_PAYMENT},
+    ENDED: {ACTIVE, PENDING_PAYMENT},
+    SUSPENDED: {PENDING_PAYMENT, ACTIVE, PAST_DUE, CANCELLING, LAPSED, ENDED},
+}
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def has_access(state: str | None) -> bool:
+    return state in ACCESS_STATES
+
+
+def can_move(current: str, new: str) -> bool:
+    return current == new or new in ALLOWED.get(current, set())
+
+
+def check_move(current: str, new: str) -> None:
+    if not can_move(current, new):
+        raise InvalidTransition(f"a membership cannot go from {current} to {new}")
+
+
+def loses_access(current: str, new: str) -> bool:
+    return has_access(current) and not has_access(new)

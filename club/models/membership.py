@@ -1,0 +1,76 @@
+"""Membership, the member's profile, and the curator's profile."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from club.extensions import db
+from club.models.base import UTCDateTime, utcnow
+from club.models.user import User
+
+
+class Membership(db.Model):
+    """A person's membership. Its ``state`` follows billing; see ``club.members.states``."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    # How the membership is paid: "stripe", "offline" or "complimentary" (None until known).
+    kind: Mapped[str | None] = mapped_column(String(20))
+    plan: Mapped[str | None] = mapped_column(String(10))  # "monthly" | "annual"
+    curator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first time active
+    current_period_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    grace_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # State held before a suspension, so reinstating returns to it.
+    suspended_from: Mapped[str | None] = mapped_column(String(20))
+    initiation_paid: Mapped[bool] = mapped_column(default=False)
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], backref=db.backref("membership", uselist=False))
+    curator: Mapped[User | None] = relationship(foreign_keys=[curator_id])
+
+
+class MemberProfile(db.Model):
+    """What a member tells the club about themselves, and what of it others may see."""
+
+    __tablename__ = "member_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    city: Mapped[str | None] = mapped_column(String(120))
+    occupation: Mapped[str | None] = mapped_column(String(160))
+    company: Mapped[str | None] = mapped_column(String(160))
+    bio: Mapped[str | None] = mapped_column(Text)
+    interests: Mapped[list] = mapped_column(JSON, default=list)
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    links: Mapped[list] = mapped_column(JSON, default=list)
+    photo_filename: Mapped[str | None] = mapped_column(String(80))
+    # Directory: hidden entirely, or listed with the fields chosen here. Private by default.
+    directory_listed: Mapped[bool] = mapped_column(default=False)
+    directory_fields: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(backref=db.backref("profile", uselist=False))
+
+
+class CuratorProfile(db.Model):
+    """What matching needs to know about a curator, and what members see of them."""
+
+    __tablename__ = "curator_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    bio: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(120))
+    interests: Mapped[list] = mapped_column(JSON, default=list)
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    capacity: Mapped[int] = mapped_column(default=25)
+
+    user: Mapped[User] = relationship(backref=db.backref("curator_profile", uselist=False))

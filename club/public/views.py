@@ -1,0 +1,39 @@
+"""The public face of the club (landing page), the health check, and the signed-in home redirect."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from club.core.database import database_is_up
+from club.extensions import csrf, limiter
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+def landing():
+    return render_template("public/landing.html")
+
+
+@bp.route("/home")
+@login_required
+def home():
+    """Send a signed-in person to the page that matters to them."""
+    from club.members.service import membership_of
+
+    if current_user.is_admin:
+        return redirect("/admin")
+    if current_user.is_curator:
+        return redirect("/curation/applications")
+    if membership_of(current_user) is not None:
+        return redirect("/me")
+    return redirect("/application")
+
+
+@bp.route("/healthz")
+@limiter.exempt
+@csrf.exempt
+def healthz():
+    if database_is_up():
+        return jsonify(status="ok", database="ok")
+    return jsonify(status="error", database="unreachable"), 503

@@ -1,0 +1,68 @@
+"""Mail leaves only after the transaction commits, and really goes out over SMTP."""
+import socket
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from club.core.mail import send_mail
+from club.extensions import db
+from tests.factories import make_user
+
+
+class _Collect(Message):
+    def __init__(self):
+        super().__init__()
+        self.received = []
+
+    def handle_message(self, message):
+        self.received.append(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    handler = _Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    old = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield handler
+    app.config.update(old)
+    controller.stop()
+
+
+def _wait_for(predicate, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_password_reset_mail_goes_through_a_real_smtp_server(client, ctx, smtp_server):
+    user = make_user(email="reader@example.org")
+    client.post("/password/forgot", data={"email": user.email})
+    assert _wait_for(lambda: smtp_server.received)
+    message = smtp_server.received[0]
+    assert message["To"] == "reader@example.org"
+    assert "Reset your password" in message["Subject"]
+    assert "/password/reset/" in message.get_payload(decode=True).decode()
+
+
+def test_mail_waits_for_commit_and_is_dropped_on_rollback(ctx, outbox):
+    send_mail("a@example.org", "Hello", "password_reset", user=make_user(), link="http://club.test/x")
+    assert outbox.messages == []
+    db.session.rollback()
+    db.session.commit()
+    assert outbox.messages == []
+    send_mail("b@example.org", "Hello", "password_reset", user=make_user(), link="http://club.test/y")
+    db.session.commit()
+    assert [m["To"] for m in outbox.messages] == ["b@example.org"]

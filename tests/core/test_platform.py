@@ -1,0 +1,106 @@
+"""Landing, health check, CSRF, headers, error pages, the audit log's append-only guard."""
+import pytest
+
+from club.core import audit
+from club.extensions import db
+from club.models import AuditEntry
+from club.models.club import AuditLogIsAppendOnly
+from tests.factories import PASSWORD, make_user
+
+
+def test_visitors_see_the_landing_page(client):
+    r = client.get("/")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "The Linden Club" in body and "Membership is by invitation" in body
+
+
+def test_visitors_are_asked_to_sign_in_everywhere_else(app, client):
+    """Every GET page but the public ones sends a visitor to sign in (checked over the whole URL map)."""
+    public = {"public.landing", "public.healthz", "auth.login", "auth.forgot_password", "auth.reset_password",
+              "static"} | PUBLIC_ENDPOINTS
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in public or "GET" not in rule.methods:
+            continue
+        path = rule.build({arg: _sample(arg) for arg in rule.arguments}, append_unknown=False)[1]
+        r = client.get(path)
+        assert r.status_code == 302 and "/login" in r.headers["Location"], f"{path} answered {r.status_code}"
+        checked += 1
+    assert checked >= 4
+
+
+# Pages meant for people who are not signed in (an invitee's form, a calendar feed with its own token).
+PUBLIC_ENDPOINTS = {"applications.apply", "events.calendar_feed", "billing.webhook"}
+
+
+def _sample(arg: str):
+    return "sample-token" if "token" in arg else 1
+
+
+def test_healthz_reports_the_database(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_down(app, client, monkeypatch):
+    import club.public.views as views
+
+    monkeypatch.setattr(views, "database_is_up", lambda: False)
+    r = client.get("/healthz")
+    assert r.status_code == 503 and r.get_json()["database"] != "ok"
+
+
+def test_database_is_up_is_false_for_an_unreachable_database(tmp_path):
+    from club import create_app
+    from club.core.database import database_is_up
+
+    broken = create_app({"TESTING": True, "SECRET_KEY": "x",
+                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite"})
+    with broken.app_context():
+        assert database_is_up() is False
+
+
+def test_forms_without_csrf_token_are_refused(app, client, ctx):
+    user = make_user()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        r = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert r.status_code == 400
+    assert "This form has expired" in r.get_data(as_text=True)
+
+
+def test_security_headers(client):
+    r = client.get("/")
+    csp = r.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "base-uri 'self'" in csp and "default-src 'self'" in csp
+    # nothing third-party but Stripe
+    origins = {w for w in csp.replace(";", " ").split() if w.startswith("https://")}
+    assert origins and all(o.endswith(".stripe.com") for o in origins)
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_load_nothing_from_other_origins(client):
+    body = client.get("/").get_data(as_text=True)
+    assert "http://" not in body.replace("http://club.test", "") and "https://" not in body
+
+
+def test_404_page_is_in_the_club_look(client):
+    r = client.get("/no-such-page")
+    assert r.status_code == 404 and "Nothing here" in r.get_data(as_text=True) and "club.css" in r.get_data(as_text=True)
+
+
+def test_audit_entries_cannot_be_changed_or_deleted(ctx):
+    entry = audit.record("test.happened", value=1)
+    db.session.commit()
+    entry.action = "test.rewritten"
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.delete(db.session.get(AuditEntry, entry.id))
+        db.session.commit()
+    db.session.rollback()
