@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "invite_quota": 3,  # open invites per member per quarter
     "invite_ttl_days": 14,
     "required_endorsements": 2,
+    "max_endorsement_requests": 3,  # extra endorsers an applicant may ask, beyond the inviter
     "reinvite_cooldown_months": 12,
     "retention_days": 180,
     "curator_capacity": 25,
