@@ -66,3 +66,11 @@ def test_mail_waits_for_commit_and_is_dropped_on_rollback(ctx, outbox):
     send_mail("b@example.org", "Hello", "password_reset", user=make_user(), link="http://club.test/y")
     db.session.commit()
     assert [m["To"] for m in outbox.messages] == ["b@example.org"]
+
+
+def test_outbox_writes_an_eml_file_and_logs_subject_and_links(ctx, outbox, caplog):
+    caplog.set_level("INFO", logger="club.mail")
+    send_mail("c@example.org", "Your link", "password_reset", user=make_user(), link="http://club.test/password/reset/abc")
+    db.session.commit()
+    assert len(list(outbox.folder.glob("*.eml"))) == 1
+    assert "Your link" in caplog.text and "http://club.test/password/reset/abc" in caplog.text

@@ -107,3 +107,25 @@ def test_audit_entries_cannot_be_changed_or_deleted(ctx):
         db.session.delete(db.session.get(AuditEntry, entry.id))
         db.session.commit()
     db.session.rollback()
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    from club import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("CLUB_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+
+
+def test_development_generates_a_secret_key_once(monkeypatch, tmp_path):
+    from club.config import load_config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("CLUB_ENV", "development")
+    first = load_config(tmp_path)["SECRET_KEY"]
+    assert len(first) >= 32 and load_config(tmp_path)["SECRET_KEY"] == first
+    assert load_config(tmp_path)["SESSION_COOKIE_SECURE"] is False
+    monkeypatch.setenv("CLUB_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    assert load_config(tmp_path)["SESSION_COOKIE_SECURE"] is True
