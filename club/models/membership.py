@@ -55,6 +55,8 @@ class MemberProfile(db.Model):
     # Directory: hidden entirely, or listed with the fields chosen here. Private by default.
     directory_listed: Mapped[bool] = mapped_column(default=False)
     directory_fields: Mapped[list] = mapped_column(JSON, default=list)
+    # When the member last chose their directory settings (private is a choice too; onboarding).
+    directory_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(backref=db.backref("profile", uselist=False))

@@ -1,0 +1,71 @@
+"""The member's own side: requests to their curator (a thread each) and asks for another curator."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from club.extensions import db
+from club.models.base import UTCDateTime, utcnow
+from club.models.user import User
+
+
+class CuratorRequest(db.Model):
+    """Something a member asks of their curator; the conversation is its messages.
+
+    ``state``: open → in_progress → done (see ``club.members.request_states``). The request
+    belongs to the member; whoever is their curator now answers it, so a reassignment hands
+    open requests over with the member.
+    """
+
+    __tablename__ = "curator_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[User] = relationship(foreign_keys=[member_id])
+    messages: Mapped[list[RequestMessage]] = relationship(
+        back_populates="request", order_by="RequestMessage.id", cascade="all, delete-orphan"
+    )
+
+
+class RequestMessage(db.Model):
+    """One message in a request's thread, by the member or by staff."""
+
+    __tablename__ = "request_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("curator_requests.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the member deleted their account and the text was erased.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request: Mapped[CuratorRequest] = relationship(back_populates="messages")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+
+class CuratorChangeRequest(db.Model):
+    """A member asks for another curator; the admin decides (and reassigns in curation)."""
+
+    __tablename__ = "curator_change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The curator at the time of asking, so the admin sees whom the member wants to leave.
+    curator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | done
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    member: Mapped[User] = relationship(foreign_keys=[member_id])
+    curator: Mapped[User | None] = relationship(foreign_keys=[curator_id])
