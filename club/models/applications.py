@@ -65,6 +65,9 @@ class Application(db.Model):
     contribution: Mapped[str | None] = mapped_column(Text)
     rules_version_id: Mapped[int | None] = mapped_column(ForeignKey("rules_versions.id"))
     endorsement_count: Mapped[int] = mapped_column(default=0)
+    # Emails the applicant asked for an endorsement, members or not: the applicant is given the
+    # same answer either way, and this list (not the endorsements) is what their limit counts.
+    endorsers_asked: Mapped[list] = mapped_column(JSON, default=list)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

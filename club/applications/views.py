@@ -1,0 +1,204 @@
+"""Invites, the application form, the applicant's status page, endorsements, and staff views of referrals."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required, login_user
+
+from club.applications import forms, service
+from club.core.security import member_required, roles_required
+from club.extensions import limiter
+
+bp = Blueprint("applications", __name__)
+
+
+# Members invite ----------------------------------------------------------------------------
+
+@bp.route("/invites", methods=["GET", "POST"])
+@member_required
+@limiter.limit("20/minute", methods=["POST"])
+def invites():
+    form = forms.InviteForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            invitation = service.send_invitation(current_user, form.email.data, form.note.data)
+        except service.InviteRefused as exc:
+            form.email.errors = [*form.email.errors, str(exc)]
+        else:
+            flash(f"Your invitation to {invitation.email} is on its way.", "success")
+            return redirect(url_for("applications.invites"))
+    if form.errors:
+        status = 400
+    return render_template("applications/invites.html", form=form, page=service.invites_page(current_user),
+                           revoke_form=forms.RevokeForm()), status
+
+
+@bp.route("/invites/<int:invitation_id>/revoke", methods=["POST"])
+@member_required
+def revoke(invitation_id: int):
+    if forms.RevokeForm().validate_on_submit():
+        try:
+            invitation = service.revoke_invitation(current_user, invitation_id)
+            flash(f"The invitation to {invitation.email} is revoked; you can use it for someone else.", "success")
+        except service.NotYours:
+            abort(404)
+        except service.InviteRefused as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("applications.invites"))
+
+
+@bp.route("/invites/endorsements/<int:endorsement_id>", methods=["GET", "POST"])
+@member_required
+def endorse(endorsement_id: int):
+    try:
+        endorsement = service.endorsement_request(current_user, endorsement_id)
+    except service.NotYours:
+        abort(404)
+    form = forms.EndorseForm()
+    if endorsement.state == service.REQUESTED and form.validate_on_submit():
+        endorsing = form.answer.data == "endorse"
+        try:
+            service.answer_endorsement(current_user, endorsement_id, endorse=endorsing, statement=form.statement.data)
+        except service.EndorsementError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Thank you: your endorsement is recorded." if endorsing
+                  else "You have declined. The applicant is not told who declined.", "success")
+        return redirect(url_for("applications.invites"))
+    return render_template("applications/endorse.html", endorsement=endorsement, form=form), (
+        400 if form.errors else 200)
+
+
+# Applicants apply --------------------------------------------------------------------------
+
+@bp.route("/apply/<token>", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def apply(token: str):
+    form = forms.ApplicationForm()
+    try:
+        page = service.apply_page(token, opening=not form.is_submitted())
+    except service.InviteLinkError as exc:
+        return render_template("applications/link_unusable.html", problem=exc), exc.status_code
+    form.set_interests(page.interests)
+    if not form.is_submitted():
+        form.rules_version.data = str(page.rules_version_id)
+    if form.validate_on_submit():
+        answers = service.Answers(
+            full_name=form.full_name.data, city=form.city.data, occupation=form.occupation.data,
+            company=form.company.data, links=form.links.links, interests=form.interests.data,
+            languages=form.languages.languages, motivation=form.motivation.data,
+            contribution=form.contribution.data, rules_version_id=_int(form.rules_version.data),
+            password=form.password.data)
+        try:
+            user = service.submit_application(token, answers)
+        except service.InviteLinkError as exc:
+            return render_template("applications/link_unusable.html", problem=exc), exc.status_code
+        except service.ApplicationError as exc:
+            getattr(form, exc.field or "accept_rules").errors.append(str(exc))
+            form.rules_version.data = str(page.rules_version_id)
+            form.accept_rules.data = False
+        else:
+            session.clear()
+            session.permanent = True
+            login_user(user)
+            flash("Thank you. Your application has reached the club.", "success")
+            return redirect(url_for("applications.status"))
+    return render_template("applications/apply.html", form=form, page=page), (400 if form.errors else 200)
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return -1
+
+
+# The applicant's status page ---------------------------------------------------------------
+
+@bp.route("/application")
+@login_required
+def status():
+    page = service.status_page(current_user)
+    if page is None and (current_user.is_staff or current_user.membership is not None):
+        return redirect(url_for("public.home"))
+    return render_template("applications/status.html", page=page, ask_form=forms.AskEndorsementForm(),
+                           withdraw_form=forms.WithdrawForm())
+
+
+@bp.route("/application/endorsers", methods=["POST"])
+@login_required
+@limiter.limit("10/minute")
+def ask_endorsement():
+    form = forms.AskEndorsementForm()
+    if form.validate_on_submit():
+        try:
+            flash(service.ask_for_endorsement(current_user, form.email.data), "success")
+        except service.EndorsementError as exc:
+            form.email.errors = [str(exc)]
+        else:
+            return redirect(url_for("applications.status"))
+    page = service.status_page(current_user)
+    if page is None:
+        abort(404)
+    return render_template("applications/status.html", page=page, ask_form=form,
+                           withdraw_form=forms.WithdrawForm()), 400
+
+
+@bp.route("/application/withdraw", methods=["POST"])
+@login_required
+def withdraw():
+    if forms.WithdrawForm().validate_on_submit():
+        try:
+            service.withdraw_application(current_user)
+            flash("Your application is withdrawn. Thank you for your interest in the club.", "info")
+        except service.NotYours:
+            abort(404)
+        except service.ApplicationError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("applications.status"))
+
+
+# Staff: the referral tree, and the interest list ------------------------------------------
+
+@bp.route("/curation/referrals")
+@roles_required("curator", "admin")
+def referrers():
+    return render_template("applications/referrers.html", referrers=service.referrers())
+
+
+@bp.route("/curation/referrals/<int:user_id>")
+@roles_required("curator", "admin")
+def referrals(user_id: int):
+    try:
+        tree = service.referral_tree(user_id)
+    except service.NotYours:
+        abort(404)
+    return render_template("applications/referrals.html", tree=tree)
+
+
+@bp.route("/admin/interests", methods=["GET", "POST"])
+@roles_required("admin")
+def interests():
+    form = forms.InterestForm()
+    if form.validate_on_submit():
+        try:
+            tag = service.add_interest(form.name.data, current_user)
+        except service.ApplicationError as exc:
+            form.name.errors = [str(exc)]
+        else:
+            flash(f"“{tag.name}” added to the interests.", "success")
+            return redirect(url_for("applications.interests"))
+    return render_template("applications/interests.html", form=form, tags=service.interest_tags(),
+                           remove_form=forms.RemoveInterestForm()), (400 if form.errors else 200)
+
+
+@bp.route("/admin/interests/<int:tag_id>/remove", methods=["POST"])
+@roles_required("admin")
+def remove_interest(tag_id: int):
+    if forms.RemoveInterestForm().validate_on_submit():
+        try:
+            name = service.remove_interest(tag_id, current_user)
+        except service.NotYours:
+            abort(404)
+        flash(f"“{name}” removed. People who chose it keep it on their record.", "success")
+    return redirect(url_for("applications.interests"))
