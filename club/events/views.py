@@ -1,0 +1,242 @@
+"""Event pages: the list and month view, an event and its booking actions, calendar files, and the
+staff's pages to create, publish, call off and check in. Events a person may not see answer 404."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from club.core.security import member_required
+from club.core.signals import membership_changed
+from club.events import service
+from club.events.forms import BookingForm, CheckInForm, EventForm, FeedbackForm
+from club.extensions import csrf, limiter
+
+bp = Blueprint("events", __name__)
+
+# A member who loses access gives up their future seats, whichever feature changed the membership.
+membership_changed.connect(service.release_on_lost_access)
+
+
+def _viewer():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+# Members ----------------------------------------------------------------------------------------
+
+@bp.route("/events")
+@member_required
+def index():
+    page = service.events_page(_viewer(), tag=request.args.get("tag") or None)
+    return render_template("events/index.html", page=page)
+
+
+@bp.route("/events/month")
+@member_required
+def month():
+    year, month_number = _parse_month(request.args.get("m", ""))
+    page = service.month_page(_viewer(), year, month_number)
+    return render_template("events/month.html", page=page)
+
+
+def _parse_month(raw: str) -> tuple[int | None, int | None]:
+    try:
+        year, month_number = raw.split("-", 1)
+        return int(year), int(month_number)
+    except ValueError:
+        return None, None
+
+
+@bp.route("/events/<int:event_id>")
+def show(event_id: int):
+    return _render_event(service.event_page(_viewer(), event_id), BookingForm())
+
+
+def _render_event(page, form, status: int = 200):
+    return render_template("events/show.html", page=page, form=form), status
+
+
+@bp.route("/events/<int:event_id>/book", methods=["POST"])
+def book(event_id: int):
+    user = _viewer()
+    if user is None:
+        abort(404)
+    form = BookingForm()
+    if not form.validate():
+        return _render_event(service.event_page(user, event_id), form, 400)
+    try:
+        result = service.book(user, event_id, form.guests.data)
+    except service.EventError as exc:
+        if exc.field == "guests":
+            form.guests.errors = [str(exc)]
+            return _render_event(service.event_page(user, event_id), form, 400)
+        flash(str(exc), "error")
+        return redirect(url_for("events.show", event_id=event_id))
+    messages = {
+        "confirmed": ("You are booked. We look forward to seeing you.", "success"),
+        "waitlisted": ("The event is full, so you are on the waitlist. We will write the moment a seat is yours.",
+                       "info"),
+        "already": ("You already have a booking for this event.", "info"),
+    }
+    flash(*messages[result.outcome])
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["POST"])
+def cancel(event_id: int):
+    user = _viewer()
+    if user is None:
+        abort(404)
+    try:
+        booking = service.cancel_booking(user, event_id)
+        flash("Your place on the waitlist is given up." if booking.confirmed_at is None
+              else "Your booking is cancelled and your seat passed on. Thank you for letting us know.", "success")
+    except service.EventError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>.ics")
+def event_ics(event_id: int):
+    event, body = service.event_ics(_viewer(), event_id)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})
+
+
+@bp.route("/calendar/<token>.ics")
+@csrf.exempt
+@limiter.limit("60/minute")
+def calendar_feed(token: str):
+    """A member's personal feed: the token in the URL is the credential (calendar apps send no cookie)."""
+    body = service.feed_ics(token)
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
+
+
+@bp.route("/events/calendar/regenerate", methods=["POST"])
+@member_required
+def regenerate_feed():
+    service.regenerate_feed(_viewer())
+    flash("Your calendar feed has a new address. Calendars subscribed to the old one no longer update: "
+          "add the new one.", "success")
+    return redirect(url_for("events.index") + "#calendar-feed")
+
+
+@bp.route("/events/<int:event_id>/feedback", methods=["GET", "POST"])
+@login_required
+def feedback(event_id: int):
+    user = _viewer()
+    form = FeedbackForm()
+    page = service.event_page(user, event_id)
+    if request.method == "POST" and form.validate():
+        try:
+            service.give_feedback(user, event_id, form.rating.data, form.comment.data)
+            flash("Thank you. Your host will read every word.", "success")
+            return redirect(url_for("events.show", event_id=event_id))
+        except service.EventError as exc:
+            if exc.field:
+                getattr(form, exc.field).errors = [str(exc)]
+            else:
+                flash(str(exc), "error")
+                return redirect(url_for("events.show", event_id=event_id))
+    status = 400 if form.errors else (200 if page.may_give_feedback or page.feedback_given else 403)
+    return render_template("events/feedback.html", page=page, form=form), status
+
+
+# Staff ------------------------------------------------------------------------------------------
+
+def _staff_only():
+    if not (current_user.is_authenticated and current_user.is_staff):
+        abort(404)
+
+
+def _draft(form: EventForm) -> service.EventDraft:
+    return service.EventDraft(
+        title=form.title.data, description=form.description.data or "",
+        starts_at=service.local_to_utc(form.starts_at.data), ends_at=service.local_to_utc(form.ends_at.data),
+        venue_name=form.venue_name.data, venue_address=form.venue_address.data or "",
+        capacity=form.capacity.data, max_guests=form.max_guests.data,
+        cancel_cutoff_hours=form.cancel_cutoff_hours.data, visibility=form.visibility.data,
+        invited_ids=list(form.invited_ids.data or []), tag_ids=list(form.tag_ids.data or []),
+        host_id=form.host_id.data)
+
+
+def _save(form: EventForm, save, event=None):
+    if form.validate_on_submit():
+        try:
+            saved = save(_draft(form))
+            flash("Event saved." if event else "Draft saved. Publish it when it is ready for members.", "success")
+            return redirect(url_for("events.show", event_id=saved.id))
+        except service.EventError as exc:
+            if exc.field and hasattr(form, exc.field):
+                getattr(form, exc.field).errors = [*getattr(form, exc.field).errors, str(exc)]
+            else:
+                flash(str(exc), "error")
+    status = 400 if request.method == "POST" else 200
+    return render_template("events/form.html", form=form, event=event), status
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def new():
+    _staff_only()
+    form = EventForm()
+    form.set_choices(service.form_choices())
+    if request.method == "GET":
+        form.host_id.data = current_user.id
+    return _save(form, lambda draft: service.create_event(_viewer(), draft))
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(event_id: int):
+    event, values = service.event_form_data(_viewer(), event_id)
+    form = EventForm(data=values) if request.method == "GET" else EventForm()
+    form.set_choices(service.form_choices())
+    return _save(form, lambda draft: service.update_event(_viewer(), event_id, draft), event)
+
+
+@bp.route("/events/<int:event_id>/publish", methods=["POST"])
+def publish(event_id: int):
+    _staff_only()
+    try:
+        service.publish_event(_viewer(), event_id)
+        flash("Published: members can now see and book it.", "success")
+    except service.EventError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/call-off", methods=["POST"])
+def call_off(event_id: int):
+    _staff_only()
+    try:
+        told = service.call_off_event(_viewer(), event_id)
+        flash(f"The event is called off. {told} {'person was' if told == 1 else 'people were'} told.", "success")
+    except service.EventError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/attendees")
+def attendees(event_id: int):
+    page = service.attendees_page(_viewer(), event_id)
+    return render_template("events/attendees.html", page=page, check_in_form=CheckInForm())
+
+
+@bp.route("/events/<int:event_id>/attendees.csv")
+def attendees_csv(event_id: int):
+    event, body = service.attendees_csv(_viewer(), event_id)
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}-attendees.csv"'})
+
+
+@bp.route("/events/<int:event_id>/attendees/<int:booking_id>", methods=["POST"])
+def check_in(event_id: int, booking_id: int):
+    form = CheckInForm()
+    if not form.validate():
+        abort(400)
+    try:
+        booking = service.check_in(_viewer(), event_id, booking_id, form.attendance.data or None)
+        flash(f"{booking.user.full_name}: {'not marked' if not booking.attendance else booking.attendance.replace('_', ' ')}.",
+              "success")
+    except service.EventError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("events.attendees", event_id=event_id) + f"#booking-{booking_id}")
