@@ -1,6 +1,7 @@
 """What every template can use: club settings, the signed-in person's roles, date formatting."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,12 +24,31 @@ def money(cents: int | None, currency: str | None = None) -> str:
     return f"{symbol}{cents / 100:,.2f}" if symbol else f"{cents / 100:,.2f} {currency.upper()}"
 
 
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def _linkify(text: str) -> Markup:
+    """Escape plain text and turn its http(s) addresses into links; no other HTML gets through."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        # Sentence punctuation after an address, or the bracket around it, is not part of it.
+        trimmed = url.rstrip(".,;:!?")
+        while trimmed.endswith(")") and trimmed.count("(") < trimmed.count(")"):
+            trimmed = trimmed[:-1].rstrip(".,;:!?")
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup('<a href="{0}" rel="nofollow noopener">{0}</a>').format(trimmed))
+        last = match.start() + len(trimmed)
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def paragraphs(text: str | None) -> Markup:
-    """Plain text with blank-line paragraphs, escaped. Links are left as text (no HTML from users)."""
+    """Plain text with blank-line paragraphs, escaped; web addresses become links (no HTML from users)."""
     if not text:
         return Markup("")
     parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return Markup("".join(f"<p>{escape(p).replace(chr(10), Markup('<br>'))}</p>" for p in parts))
+    return Markup("".join(f"<p>{_linkify(p).replace(chr(10), Markup('<br>'))}</p>" for p in parts))
 
 
 def init_app(app: Flask) -> None:
