@@ -1,0 +1,42 @@
+"""Demo data for curation: a second curator (so matching has a real choice), a private note,
+the history of who looks after the demo members, and a colleague's score on a waiting application."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from club.auth.service import create_account
+from club.extensions import db
+from club.models import ROLE_CURATOR, Application, CuratorProfile, Invitation, utcnow
+from club.models.curation import CuratorAssignment, MemberNote, Review
+
+DEMO_PASSWORD = "demo-password"
+
+
+def seed_demo(people: dict) -> None:
+    curator, admin = people["curator"], people["admin"]
+    second_curator = create_account("curator2@demo.club", "Inès Moreau", DEMO_PASSWORD, roles=(ROLE_CURATOR,),
+                                    actor=admin)
+    db.session.add(CuratorProfile(
+        user_id=second_curator.id, bio="Once ran a film society in Lyon; now keeps the club's screening room busy.",
+        contact="Write through the club, or call +33 1 70 36 00 00", city="Paris",
+        interests=["art", "film", "cooking", "design"], languages=["French", "English", "Italian"], capacity=20))
+    people["second_curator"] = second_curator
+    now = utcnow()
+    for key in ("member", "second"):
+        db.session.add(CuratorAssignment(member_id=people[key].id, curator_id=curator.id, reason="Matched at approval",
+                                         assigned_by_id=admin.id, assigned_at=now - timedelta(days=400)))
+    db.session.add(MemberNote(
+        member_id=people["member"].id, author_id=curator.id, created_at=now - timedelta(days=12),
+        body="Met Margot at the wine evening. Would like to host a reading from the book she is finishing; "
+             "follow up in the spring."))
+    db.session.add(MemberNote(
+        member_id=people["member"].id, author_id=curator.id, created_at=now - timedelta(days=60),
+        body="Prefers to be written to rather than called."))
+    waiting = db.session.scalars(
+        db.select(Application).join(Invitation, Invitation.id == Application.invitation_id)
+        .where(Application.state == "submitted", Invitation.inviter_id != second_curator.id)
+        .order_by(Application.submitted_at)).first()
+    if waiting is not None:
+        db.session.add(Review(application_id=waiting.id, curator_id=second_curator.id, score=4,
+                              comment="A thoughtful application; the endorsements speak for them."))
+    db.session.flush()
