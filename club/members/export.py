@@ -1,0 +1,167 @@
+"""A member's copy of everything the club stores about them (GDPR art. 15 and 20).
+
+What is in it: their account, membership, profile and directory choices, their own
+application answers, endorsements and invitations they gave, bookings, requests with the
+whole thread, payments, and each version of the rules they accepted. What is not: other
+people's private words about them (curators' notes, scores and review comments), and anything
+about other members beyond the names of the staff who answered them.
+"""
+from __future__ import annotations
+
+import importlib.util
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+
+from club.core import settings
+from club.extensions import db
+from club.members import privacy, request_states
+from club.members.service import membership_of
+from club.models import (Application, Endorsement, Invitation, MemberProfile, RulesAcceptance, User, utcnow)
+from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
+
+FORMAT_VERSION = 1
+
+
+def export_for(user: User) -> dict[str, Any]:
+    membership = membership_of(user)
+    profile = db.session.get(MemberProfile, user.id)
+    return _jsonable({
+        "format_version": FORMAT_VERSION,
+        "club": settings.get("club_name"),
+        "exported_at": utcnow(),
+        "account": {
+            "id": user.id, "email": user.email, "full_name": user.full_name, "created_at": user.created_at,
+            "last_login_at": user.last_login_at, "roles": sorted(user.role_names),
+        },
+        "membership": _membership(membership),
+        "profile": _profile(profile),
+        "applications": _applications(user),
+        "endorsements_given": _endorsements(user),
+        "invitations_sent": _invitations(user),
+        "bookings": _bookings(user),
+        "requests_to_curator": _requests(user),
+        "curator_change_requests": _curator_changes(user),
+        "payments": _payments(membership),
+        "rules_accepted": _rules(user),
+    })
+
+
+def filename_for(user: User) -> str:
+    return f"club-data-{user.id}-{utcnow():%Y%m%d}.json"
+
+
+def _membership(membership) -> dict | None:
+    if membership is None:
+        return None
+    return {
+        "state": membership.state, "kind": membership.kind, "plan": membership.plan,
+        "approved_at": membership.approved_at, "joined_at": membership.joined_at,
+        "current_period_end": membership.current_period_end, "grace_until": membership.grace_until,
+        "initiation_paid": membership.initiation_paid,
+        # Only the name: the curator's contact details are on the member's home page already.
+        "curator": membership.curator.full_name if membership.curator else None,
+    }
+
+
+def _profile(profile: MemberProfile | None) -> dict | None:
+    if profile is None:
+        return None
+    return {
+        "city": profile.city, "occupation": profile.occupation, "company": profile.company, "bio": profile.bio,
+        "interests": list(profile.interests or []), "languages": list(profile.languages or []),
+        "links": list(profile.links or []), "has_photo": bool(profile.photo_filename),
+        "directory": {"listed": profile.directory_listed,
+                      "fields_shown": privacy.clean_choice(profile.directory_fields),
+                      "chosen_at": profile.directory_chosen_at},
+        "updated_at": profile.updated_at,
+    }
+
+
+def _applications(user: User) -> list[dict]:
+    # The applicant's own answers and the outcome; reviews, scores and decision reasons are the
+    # curators' words and stay out.
+    rows = db.session.scalars(db.select(Application).where(Application.user_id == user.id).order_by(Application.id))
+    return [{
+        "state": a.state, "full_name": a.full_name, "email": a.email, "city": a.city, "occupation": a.occupation,
+        "company": a.company, "links": list(a.links or []), "interests": list(a.interests or []),
+        "languages": list(a.languages or []), "motivation": a.motivation, "contribution": a.contribution,
+        "rules_version_id": a.rules_version_id, "submitted_at": a.submitted_at, "decided_at": a.decided_at,
+        "withdrawn_at": a.withdrawn_at,
+    } for a in rows]
+
+
+def _endorsements(user: User) -> list[dict]:
+    # Their own statements; the applicant's name is someone else's data.
+    rows = db.session.scalars(db.select(Endorsement).where(Endorsement.endorser_id == user.id)
+                              .order_by(Endorsement.id))
+    return [{"state": e.state, "statement": e.statement, "requested_at": e.requested_at,
+             "answered_at": e.answered_at} for e in rows]
+
+
+def _invitations(user: User) -> list[dict]:
+    # When and with what outcome; the invitee's address is theirs, not the member's.
+    rows = db.session.scalars(db.select(Invitation).where(Invitation.inviter_id == user.id).order_by(Invitation.id))
+    return [{"created_at": i.created_at, "expires_at": i.expires_at, "used_at": i.used_at,
+             "revoked_at": i.revoked_at, "note": i.note} for i in rows]
+
+
+def _bookings(user: User) -> list[dict]:
+    if importlib.util.find_spec("club.models.events") is None:
+        return []
+    from club.models.events import Booking
+
+    rows = db.session.scalars(db.select(Booking).where(Booking.user_id == user.id)
+                              .options(selectinload(Booking.event)).order_by(Booking.id))
+    return [{"event": b.event.title, "starts_at": b.event.starts_at, "venue": b.event.venue_name,
+             "state": b.state, "guests": b.guests, "booked_at": b.queued_at, "confirmed_at": b.confirmed_at,
+             "cancelled_at": b.cancelled_at, "attendance": b.attendance} for b in rows]
+
+
+def _requests(user: User) -> list[dict]:
+    rows = db.session.scalars(
+        db.select(CuratorRequest).where(CuratorRequest.member_id == user.id)
+        .options(selectinload(CuratorRequest.messages).selectinload(RequestMessage.author))
+        .order_by(CuratorRequest.id)
+    )
+    return [{
+        "topic": request_states.TOPIC_LABELS.get(r.topic, r.topic), "state": r.state,
+        "created_at": r.created_at, "closed_at": r.closed_at,
+        "messages": [{"from": "you" if m.author_id == user.id else (m.author.full_name if m.author else "the club"),
+                      "at": m.created_at, "text": m.body} for m in r.messages],
+    } for r in rows]
+
+
+def _curator_changes(user: User) -> list[dict]:
+    rows = db.session.scalars(db.select(CuratorChangeRequest).where(CuratorChangeRequest.member_id == user.id)
+                              .order_by(CuratorChangeRequest.id))
+    return [{"reason": c.reason, "state": c.state, "created_at": c.created_at, "resolved_at": c.resolved_at}
+            for c in rows]
+
+
+def _payments(membership) -> list[dict]:
+    if membership is None or importlib.util.find_spec("club.models.billing") is None:
+        return []
+    from club.models.billing import Payment
+
+    rows = db.session.scalars(db.select(Payment).where(Payment.membership_id == membership.id).order_by(Payment.id))
+    return [{"paid_on": p.paid_on, "amount_cents": p.amount_cents, "currency": p.currency, "source": p.source,
+             "reference": p.reference, "period_start": p.period_start, "period_end": p.period_end}
+            for p in rows]
+
+
+def _rules(user: User) -> list[dict]:
+    rows = db.session.scalars(db.select(RulesAcceptance).where(RulesAcceptance.user_id == user.id)
+                              .order_by(RulesAcceptance.accepted_at))
+    return [{"rules_version": r.rules_version_id, "accepted_at": r.accepted_at} for r in rows]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value

@@ -1,0 +1,72 @@
+"""The member's home page, gathered in one use case."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from club.extensions import db
+from club.members import onboarding, request_states, states
+from club.members.requests_service import member_requests, open_curator_change
+from club.members.service import membership_of
+from club.members.welcome import checklist_for
+from club.models import CuratorProfile, Membership, User
+from club.models.members import CuratorRequest
+
+UPCOMING_LIMIT = 5
+RECOMMENDED_LIMIT = 3
+
+
+@dataclass
+class MemberHome:
+    user: User
+    membership: Membership
+    has_access: bool
+    state_label: str
+    billing: Any = None  # club.billing.service's summary: state label, dates and the action it needs
+    curator: User | None = None
+    curator_profile: CuratorProfile | None = None
+    checklist: onboarding.Checklist | None = None
+    bookings: list = field(default_factory=list)
+    recommended: list = field(default_factory=list)
+    invites_left: int | None = None
+    endorsement_requests: list = field(default_factory=list)
+    live_requests: list[CuratorRequest] = field(default_factory=list)
+    curator_change_pending: bool = False
+
+
+def home_for(user: User) -> MemberHome | None:
+    """Everything /me shows; None for people without a membership.
+
+    A member without access (awaiting payment, lapsed, suspended, ended) sees only their state
+    and what to do about it; the rest of the club is closed to them.
+    """
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    home = MemberHome(user=user, membership=membership, has_access=states.has_access(membership.state),
+                      state_label=states.LABELS.get(membership.state, membership.state),
+                      billing=billing_for(user))
+    if not home.has_access:
+        return home
+    from club.applications.service import invites_left, pending_endorsement_requests
+    from club.events.service import recommended_events_for, upcoming_bookings_for
+
+    home.curator = membership.curator
+    if home.curator is not None:
+        home.curator_profile = db.session.get(CuratorProfile, home.curator.id)
+    checklist = checklist_for(user)
+    home.checklist = None if checklist.done else checklist
+    home.bookings = upcoming_bookings_for(user, limit=UPCOMING_LIMIT)
+    home.recommended = recommended_events_for(user, limit=RECOMMENDED_LIMIT)
+    home.invites_left = invites_left(user)
+    home.endorsement_requests = pending_endorsement_requests(user)
+    home.live_requests = [r for r in member_requests(user) if r.state in request_states.LIVE]
+    home.curator_change_pending = open_curator_change(user) is not None
+    return home
+
+
+def billing_for(user: User):
+    """Billing's summary of the membership: state, renewal or end date, and the action it needs."""
+    from club.billing.service import billing_summary
+
+    return billing_summary(user)
