@@ -48,7 +48,7 @@ def begin_write() -> None:
     two requests cannot both read the old count; on PostgreSQL it is a plain BEGIN and the use
     case takes row locks with ``SELECT … FOR UPDATE`` as usual.
     """
-    session = db.session
+    session = db.session()  # the scoped proxy does not offer in_transaction()
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

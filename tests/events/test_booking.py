@@ -1,0 +1,258 @@
+"""Booking, guests, the waitlist and its promotions, the cut-off, release when access is lost."""
+from datetime import timedelta
+
+import pytest
+
+from club.events import service
+from club.extensions import db
+from club.members import states
+from club.members.service import change_membership_state, membership_of
+from club.models import AuditEntry, utcnow
+from club.models.events import Booking, Event
+from tests.events.factories import make_event, reload, seat
+from tests.factories import login, make_admin, make_curator, make_member
+
+
+def _state(event_id, user):
+    db.session.commit()
+    return db.session.scalars(db.select(Booking).where(Booking.event_id == event_id,
+                                                       Booking.user_id == user.id)).one().state
+
+
+def _seats(event_id):
+    db.session.commit()
+    return db.session.get(Event, event_id, populate_existing=True).seats_taken
+
+
+def test_a_member_books_a_seat_with_guests_and_is_mailed(client, ctx, outbox):
+    member = make_member()
+    event = make_event(capacity=10, max_guests=2)
+    login(client, member)
+    r = client.post(f"/events/{event.id}/book", data={"guests": "2"})
+    assert r.status_code == 302
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "You are booked" in page and "with 2 guests" in page
+    assert _seats(event.id) == 3
+    mail = outbox.to(member.email)
+    assert len(mail) == 1 and "Booked: Supper" in mail[0]["Subject"]
+
+
+@pytest.mark.parametrize("guests", ["3", "-1", "two", ""])
+def test_guests_outside_the_allowance_reshow_the_page_with_the_error_at_the_field(client, ctx, guests):
+    member = make_member()
+    event = make_event(max_guests=2)
+    login(client, member)
+    r = client.post(f"/events/{event.id}/book", data={"guests": guests})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert 'id="guests-error"' in body or "guests-error" in body
+    assert _seats(event.id) == 0 and db.session.scalar(db.select(db.func.count()).select_from(Booking)) == 0
+
+
+def test_events_without_guests_refuse_a_guest(ctx):
+    member = make_member()
+    event = make_event(max_guests=0)
+    with pytest.raises(service.EventError) as exc:
+        service.book(member, event.id, 1)
+    assert exc.value.field == "guests" and "without guests" in str(exc.value)
+
+
+def test_booking_twice_keeps_one_booking(client, ctx):
+    member = make_member()
+    event = make_event()
+    login(client, member)
+    client.post(f"/events/{event.id}/book", data={"guests": "1"})
+    r = client.post(f"/events/{event.id}/book", data={"guests": "1"}, follow_redirects=True)
+    assert "already have a booking" in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Booking)) == 1
+    assert _seats(event.id) == 2
+
+
+def test_a_full_event_puts_the_party_on_the_waitlist(client, ctx):
+    first, second = make_member(), make_member()
+    event = make_event(capacity=2, max_guests=1)
+    seat(event, first, guests=1)
+    login(client, second)
+    r = client.post(f"/events/{event.id}/book", data={"guests": "0"}, follow_redirects=True)
+    body = r.get_data(as_text=True)
+    assert "on the waitlist" in body and "number 1 on the waitlist" in body
+    assert _state(event.id, second) == "waitlisted" and _seats(event.id) == 2
+
+
+def test_cancelling_before_the_cut_off_frees_the_seats_and_promotes_the_first_waiting(client, ctx, outbox):
+    booked, waiting1, waiting2 = make_member(), make_member(), make_member()
+    event = make_event(capacity=1, cutoff=24)
+    seat(event, booked)
+    service.book(waiting1, event.id, 0)
+    service.book(waiting2, event.id, 0)
+    login(client, booked)
+    r = client.post(f"/events/{event.id}/cancel", follow_redirects=True)
+    assert "Your booking is cancelled" in r.get_data(as_text=True)
+    assert _state(event.id, booked) == "cancelled"
+    assert _state(event.id, waiting1) == "confirmed" and _state(event.id, waiting2) == "waitlisted"
+    assert _seats(event.id) == 1
+    promoted = outbox.to(waiting1.email)
+    assert len(promoted) == 1 and "A seat is yours" in promoted[0]["Subject"]
+    assert "/events/%d" % event.id in promoted[0].get_content()
+    assert outbox.to(waiting2.email) == []
+
+
+def test_after_the_cut_off_cancelling_is_refused_clearly(client, ctx):
+    member = make_member()
+    event = make_event(starts_in=timedelta(hours=10), cutoff=24)
+    seat(event, member)
+    login(client, member)
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Cancellation closed" in page and "Cancel my booking" not in page
+    r = client.post(f"/events/{event.id}/cancel", follow_redirects=True)
+    assert "Cancellation closed 24 hours before the start" in r.get_data(as_text=True)
+    assert _state(event.id, member) == "confirmed" and _seats(event.id) == 1
+
+
+def test_a_waitlist_place_can_be_given_up_after_the_cut_off(ctx):
+    booked, waiting = make_member(), make_member()
+    event = make_event(capacity=1, starts_in=timedelta(hours=3), cutoff=24)
+    seat(event, booked)
+    service.book(waiting, event.id, 0)
+    service.cancel_booking(waiting, event.id)
+    assert _state(event.id, waiting) == "cancelled" and _seats(event.id) == 1
+
+
+def test_promotion_takes_the_first_waiting_party_that_fits(ctx, outbox):
+    """Seats: 4. Booked: A(2) B(2). Waiting in order: C(3), D(1), E(2). B cancels (2 free):
+    C does not fit, D does (1 left), E does not; then A cancels (3 free): C fits first."""
+    a, b, c, d, e = (make_member() for _ in range(5))
+    event = make_event(capacity=4, max_guests=2)
+    for member, guests in ((a, 1), (b, 1), (c, 2), (d, 0), (e, 1)):
+        service.book(member, event.id, guests)
+    assert [_state(event.id, m) for m in (a, b, c, d, e)] == ["confirmed", "confirmed", "waitlisted", "waitlisted",
+                                                             "waitlisted"]
+    service.cancel_booking(b, event.id)
+    assert [_state(event.id, m) for m in (c, d, e)] == ["waitlisted", "confirmed", "waitlisted"]
+    assert _seats(event.id) == 3
+    service.cancel_booking(a, event.id)
+    assert [_state(event.id, m) for m in (c, e)] == ["confirmed", "waitlisted"]
+    assert _seats(event.id) == 4
+    # Waiting parties get one mail: when their seat comes.
+    assert len(outbox.to(c.email)) == 1 and len(outbox.to(d.email)) == 1
+    assert len(outbox.to(e.email)) == 0
+
+
+def test_a_new_party_does_not_take_seats_it_does_not_fit(ctx):
+    """One seat left and a pair asks: waitlisted. A single after them still fits the one seat."""
+    a, pair, single = make_member(), make_member(), make_member()
+    event = make_event(capacity=2, max_guests=1)
+    service.book(a, event.id, 0)
+    assert service.book(pair, event.id, 1).outcome == "waitlisted"
+    assert service.book(single, event.id, 0).outcome == "confirmed"
+    assert _seats(event.id) == 2
+
+
+def test_booking_again_after_cancelling_reuses_the_booking_and_queues_afresh(ctx):
+    member, other = make_member(), make_member()
+    event = make_event(capacity=1)
+    service.book(member, event.id, 0)
+    service.cancel_booking(member, event.id)
+    service.book(other, event.id, 0)
+    assert service.book(member, event.id, 0).outcome == "waitlisted"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Booking).where(Booking.user_id == member.id)) == 1
+
+
+def test_no_booking_for_past_or_called_off_events_nor_for_staff_without_membership(ctx):
+    member, curator = make_member(), make_curator()
+    past = make_event(starts_in=timedelta(hours=-1))
+    with pytest.raises(service.EventError, match="already begun"):
+        service.book(member, past.id, 0)
+    event = make_event()
+    service.call_off_event(curator, event.id)
+    with pytest.raises(service.EventError, match="called off"):
+        service.book(member, event.id, 0)
+    with pytest.raises(service.EventError, match="for members"):
+        service.book(curator, make_event().id, 0)
+
+
+@pytest.mark.parametrize("new_state", [states.LAPSED, states.ENDED, states.SUSPENDED])
+def test_losing_access_releases_future_bookings_and_promotes_the_waitlist(ctx, outbox, new_state):
+    leaving, waiting, other = make_member(), make_member(), make_member()
+    soon = make_event(capacity=1)
+    later = make_event(capacity=5)
+    past = make_event(starts_in=timedelta(days=-2))
+    service.book(leaving, soon.id, 0)
+    service.book(waiting, soon.id, 0)
+    service.book(leaving, later.id, 2)
+    seat(past, leaving)
+    change_membership_state(membership_of(leaving), new_state, reason="test")
+    db.session.commit()
+    assert _state(soon.id, leaving) == "released" and _state(later.id, leaving) == "released"
+    assert _state(past.id, leaving) == "confirmed"  # history stays
+    assert _state(soon.id, waiting) == "confirmed" and _seats(soon.id) == 1 and _seats(later.id) == 0
+    assert len(outbox.to(waiting.email)) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "event.booking_released")) == 2
+    assert other  # untouched
+
+
+def test_moves_that_keep_access_release_nothing(ctx):
+    member = make_member()
+    event = make_event()
+    service.book(member, event.id, 0)
+    change_membership_state(membership_of(member), states.PAST_DUE, reason="card failed")
+    db.session.commit()
+    assert _state(event.id, member) == "confirmed"
+
+
+def test_a_released_change_rolls_back_with_the_membership_change(ctx):
+    member = make_member()
+    event = make_event()
+    service.book(member, event.id, 0)
+    change_membership_state(membership_of(member), states.LAPSED, reason="test")
+    db.session.rollback()
+    assert _state(event.id, member) == "confirmed" and _seats(event.id) == 1
+
+
+def test_calling_off_tells_everyone_booked_or_waiting(client, ctx, outbox):
+    curator = make_curator()
+    booked, waiting, bystander = make_member(), make_member(), make_member()
+    event = make_event(capacity=1)
+    service.book(booked, event.id, 0)
+    service.book(waiting, event.id, 0)
+    login(client, curator)
+    r = client.post(f"/events/{event.id}/call-off", follow_redirects=True)
+    assert "2 people were told" in r.get_data(as_text=True)
+    assert "Called off" in outbox.to(booked.email)[-1]["Subject"]
+    assert "Called off" in outbox.to(waiting.email)[-1]["Subject"]
+    assert outbox.to(bystander.email) == []
+    assert reload(event).state == "cancelled"
+
+
+def test_more_capacity_goes_to_the_waitlist_and_less_than_booked_is_refused(ctx):
+    admin = make_admin()
+    a, b = make_member(), make_member()
+    event = make_event(capacity=1)
+    service.book(a, event.id, 0)
+    service.book(b, event.id, 0)
+    _, values = service.event_form_data(admin, event.id)
+    draft = service.EventDraft(**{**_draft_values(values), "capacity": 2})
+    service.update_event(admin, event.id, draft)
+    assert _state(event.id, b) == "confirmed"
+    with pytest.raises(service.EventError) as exc:
+        service.update_event(admin, event.id, service.EventDraft(**{**_draft_values(values), "capacity": 1}))
+    assert exc.value.field == "capacity"
+
+
+def _draft_values(values):
+    out = dict(values)
+    out["starts_at"] = service.local_to_utc(values["starts_at"])
+    out["ends_at"] = service.local_to_utc(values["ends_at"])
+    return out
+
+
+def test_uninviting_a_member_releases_their_booking(ctx):
+    curator = make_curator()
+    guest, other = make_member(), make_member()
+    event = make_event(visibility="invite_only", invited=[guest, other])
+    service.book(guest, event.id, 0)
+    _, values = service.event_form_data(curator, event.id)
+    service.update_event(curator, event.id, service.EventDraft(**{**_draft_values(values), "invited_ids": [other.id]}))
+    assert _state(event.id, guest) == "released" and _seats(event.id) == 0
+    assert utcnow()
