@@ -1,0 +1,34 @@
+"""Commands: `flask --app wsgi stripe-sync` (catalogue) and `flask --app wsgi sync-billing` (nightly repair)."""
+from __future__ import annotations
+
+import click
+
+from club.billing import service
+from club.billing.gateway import GatewayError
+
+
+@click.command("stripe-sync")
+def stripe_sync() -> None:
+    """Create or update the Stripe product and prices from the club's fees (safe to run again)."""
+    try:
+        lines = service.stripe_sync()
+    except service.BillingError as exc:
+        raise click.ClickException("STRIPE_SECRET_KEY is not set; there is nothing to sync.") from exc
+    except GatewayError as exc:
+        raise click.ClickException(f"Stripe could not be reached or refused the request: {exc}") from exc
+    for line in lines:
+        click.echo(line)
+
+
+@click.command("sync-billing")
+def sync_billing() -> None:
+    """Re-read every subscription from Stripe, repair drift, and expire ended grace and offline periods."""
+    if not service.stripe_enabled():
+        click.echo("Stripe is not configured: checking offline and complimentary memberships only.")
+    lines = service.sync_billing()
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} change(s)." if lines else "Nothing to change.")
+
+
+commands = [stripe_sync, sync_billing]

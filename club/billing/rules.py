@@ -1,0 +1,108 @@
+"""Billing rules: what a Stripe subscription, or an offline period, means for a membership.
+
+Pure functions (no database, no request) so the whole table of cases is tested directly.
+The service applies the decisions through ``club.members.service.change_membership_state``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from club.members import states
+
+PLANS = ("monthly", "annual")
+PLAN_INTERVALS = {"monthly": "month", "annual": "year"}
+INTERVAL_PLANS = {v: k for k, v in PLAN_INTERVALS.items()}
+
+# Subscription statuses under which Stripe may still collect money for this subscription.
+LIVE_STATUSES = frozenset({"active", "trialing", "past_due", "incomplete", "unpaid", "paused"})
+
+
+@dataclass(frozen=True)
+class SubscriptionFacts:
+    """What the rules need to know about a subscription, as Stripe reports it now."""
+
+    status: str
+    cancel_at_period_end: bool
+    current_period_end: datetime | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    state: str
+    grace_until: datetime | None
+
+
+def decide(facts: SubscriptionFacts, *, current: str, grace_until: datetime | None, now: datetime,
+           grace_days: int) -> Decision:
+    """The membership state a subscription implies.
+
+    ``current`` is the membership's state without a suspension (the suspended-from state when
+    suspended). Each call reads the subscription as it is now, so replayed or late events land
+    on the same answer: the result depends on Stripe's current status, not on event order.
+    """
+    status = facts.status
+    if status in ("active", "trialing"):
+        if facts.cancel_at_period_end:
+            if facts.current_period_end is not None and facts.current_period_end <= now:
+                return Decision(states.ENDED, None)
+            return Decision(states.CANCELLING, None)
+        return Decision(states.ACTIVE, None)
+    if status == "past_due":
+        # The grace period runs from the first failure we saw; later failures do not extend it.
+        until = grace_until or now + timedelta(days=grace_days)
+        if now >= until:
+            return Decision(states.LAPSED, until)
+        return Decision(states.PAST_DUE, until)
+    if status in ("incomplete", "incomplete_expired"):
+        # The first payment never went through (declined, or 3-D Secure left unfinished). An
+        # applicant stays where they were and may try again; a former member stays out.
+        if current == states.PENDING_PAYMENT:
+            return Decision(states.PENDING_PAYMENT, None)
+        return Decision(states.LAPSED if current != states.ENDED else states.ENDED, grace_until)
+    if status == "canceled":
+        # The member asked to leave (cancelling) or had already left: ended. Stripe gave up
+        # collecting after failed payments: lapsed, so they can pay again and come back.
+        if current in (states.CANCELLING, states.ENDED):
+            return Decision(states.ENDED, None)
+        if current == states.PENDING_PAYMENT:
+            return Decision(states.PENDING_PAYMENT, None)
+        return Decision(states.LAPSED, grace_until)
+    # unpaid, paused, or a status Stripe adds later: no access until Stripe says otherwise.
+    if current == states.PENDING_PAYMENT:
+        return Decision(states.PENDING_PAYMENT, None)
+    return Decision(states.LAPSED, grace_until)
+
+
+def grace_expired(state: str, grace_until: datetime | None, now: datetime) -> bool:
+    """A past-due member whose grace period is over loses access, webhook or not."""
+    return state == states.PAST_DUE and grace_until is not None and now >= grace_until
+
+
+def offline_period_over(kind: str | None, state: str, period_end: datetime | None, now: datetime) -> str | None:
+    """The state an offline or complimentary membership moves to once its paid period is over.
+
+    Offline payers become ``lapsed`` (the club expects them to pay again); a complimentary
+    membership with an end date, or any membership whose holder chose to leave (cancelling),
+    becomes ``ended``. None when nothing is due.
+    """
+    if kind not in ("offline", "complimentary") or period_end is None or now < period_end:
+        return None
+    if state == states.CANCELLING:
+        return states.ENDED
+    if state == states.ACTIVE:
+        return states.ENDED if kind == "complimentary" else states.LAPSED
+    return None
+
+
+def checkout_allowed(state: str) -> bool:
+    """Who may pay through Checkout: applicants awaiting payment and former members returning."""
+    return state in (states.PENDING_PAYMENT, states.LAPSED, states.ENDED)
+
+
+def needs_initiation(initiation_paid: bool, initiation_cents: int) -> bool:
+    return not initiation_paid and initiation_cents > 0
+
+
+def is_test_mode_key(key: str) -> bool:
+    return key.startswith(("sk_test_", "rk_test_"))

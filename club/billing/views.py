@@ -1,0 +1,159 @@
+"""Billing pages: the member's /billing, Stripe's webhook, and the admin's /admin/billing."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from club.billing import service
+from club.billing.forms import ComplimentaryForm, OfflinePaymentForm, PlanForm, SuspendForm
+from club.core.security import roles_required
+from club.extensions import csrf, limiter
+from club.members import states
+from club.models import ROLE_ADMIN
+
+bp = Blueprint("billing", __name__)
+bp.record_once(lambda state: service.check_stripe_config(state.app))
+
+
+@bp.context_processor
+def _state_labels():
+    return {"labels": states.LABELS}
+
+
+# Member ---------------------------------------------------------------------------------------
+def _render_billing(form: PlanForm, status: int = 200):
+    page = service.billing_page(current_user)
+    if page is None:
+        abort(404)  # staff without a membership, applicants not yet approved
+    return render_template("billing/billing.html", page=page, form=form), status
+
+
+@bp.get("/billing")
+@login_required
+def billing():
+    return _render_billing(PlanForm())
+
+
+@bp.post("/billing/checkout")
+@login_required
+@limiter.limit("10/minute")
+def checkout():
+    form = PlanForm()
+    if form.validate_on_submit():
+        try:
+            url = service.start_checkout(
+                current_user, form.plan.data,
+                success_url=url_for("billing.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
+                cancel_url=url_for("billing.billing", _external=True),
+            )
+            return redirect(url, 303)
+        except service.BillingError as exc:
+            form.plan.errors = [*form.plan.errors, str(exc)]
+    return _render_billing(form, 400 if form.errors else 200)
+
+
+@bp.get("/billing/success")
+@login_required
+def success():
+    if service.billing_page(current_user) is None:
+        abort(404)
+    confirmed = service.confirm_checkout(current_user, request.args.get("session_id", ""))
+    return render_template("billing/success.html", confirmed=confirmed)
+
+
+@bp.post("/billing/portal")
+@login_required
+@limiter.limit("10/minute")
+def portal():
+    try:
+        return redirect(service.portal_url(current_user, url_for("billing.billing", _external=True)), 303)
+    except service.BillingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("billing.billing"), 303)
+
+
+@bp.post("/billing/webhook")
+@csrf.exempt
+@limiter.exempt
+def webhook():
+    result = service.handle_webhook(request.get_data(cache=False), request.headers.get("Stripe-Signature"))
+    return jsonify({"outcome": result.outcome}), result.status
+
+
+# Admin ----------------------------------------------------------------------------------------
+@bp.get("/admin/billing")
+@roles_required(ROLE_ADMIN)
+def admin_list():
+    attention, others = service.memberships_for_admin()
+    return render_template("billing/admin_list.html", attention=attention, others=others)
+
+
+def _render_detail(membership_id: int, *, payment_form=None, comp_form=None, suspend_form=None, status=200):
+    detail = service.membership_detail(membership_id)
+    if detail is None:
+        abort(404)
+    membership, payments = detail
+    return render_template(
+        "billing/admin_membership.html", membership=membership, payments=payments,
+        payment_form=payment_form or OfflinePaymentForm(prefix="pay"),
+        comp_form=comp_form or ComplimentaryForm(prefix="comp"),
+        suspend_form=suspend_form or SuspendForm(prefix="suspend"),
+    ), status
+
+
+@bp.get("/admin/billing/<int:membership_id>")
+@roles_required(ROLE_ADMIN)
+def admin_membership(membership_id: int):
+    return _render_detail(membership_id)
+
+
+@bp.post("/admin/billing/<int:membership_id>/payment")
+@roles_required(ROLE_ADMIN)
+def admin_record_payment(membership_id: int):
+    form = OfflinePaymentForm(prefix="pay")
+    if form.validate_on_submit():
+        try:
+            payment = service.record_offline_payment(
+                membership_id, amount_cents=form.amount_cents, paid_on=form.paid_on.data,
+                reference=form.reference.data or "", period_start=form.period_start.data,
+                period_end=form.period_end.data, includes_initiation=form.includes_initiation.data,
+                actor=current_user)
+            flash(f"Payment recorded; the membership is paid until {payment.period_end:%d %B %Y}.", "success")
+            return redirect(url_for("billing.admin_membership", membership_id=membership_id), 303)
+        except service.BillingError as exc:
+            form.amount.errors = [*form.amount.errors, str(exc)]
+    return _render_detail(membership_id, payment_form=form, status=400)
+
+
+@bp.post("/admin/billing/<int:membership_id>/complimentary")
+@roles_required(ROLE_ADMIN)
+def admin_grant_complimentary(membership_id: int):
+    form = ComplimentaryForm(prefix="comp")
+    if form.validate_on_submit():
+        try:
+            service.grant_complimentary(membership_id, ends_on=form.ends_on.data, reason=form.reason.data,
+                                        actor=current_user)
+            flash("Complimentary membership granted.", "success")
+            return redirect(url_for("billing.admin_membership", membership_id=membership_id), 303)
+        except service.BillingError as exc:
+            form.ends_on.errors = [*form.ends_on.errors, str(exc)]
+    return _render_detail(membership_id, comp_form=form, status=400)
+
+
+@bp.post("/admin/billing/<int:membership_id>/suspension")
+@roles_required(ROLE_ADMIN)
+def admin_suspension(membership_id: int):
+    form = SuspendForm(prefix="suspend")
+    if form.validate_on_submit():
+        reinstating = request.form.get("action") == "reinstate"
+        try:
+            if reinstating:
+                service.reinstate(membership_id, reason=form.reason.data, actor=current_user)
+                flash("Membership reinstated.", "success")
+            else:
+                service.suspend(membership_id, reason=form.reason.data, actor=current_user)
+                flash("Membership suspended; the member has been signed out.", "success")
+            return redirect(url_for("billing.admin_membership", membership_id=membership_id), 303)
+        except service.BillingError as exc:
+            form.reason.errors = [*form.reason.errors, str(exc)]
+    return _render_detail(membership_id, suspend_form=form, status=400)

@@ -1,0 +1,25 @@
+"""Billing factories: members at each stage of paying, with or without Stripe ids."""
+from __future__ import annotations
+
+from club.extensions import db
+from club.members import states
+from club.members.service import membership_of
+from tests.factories import make_member
+
+
+def make_stripe_member(fake, state: str = states.ACTIVE, *, status: str = "active", **sub_kwargs):
+    """A member paying through Stripe, with a customer and subscription known to the fake Stripe."""
+    user = make_member(state=state, kind="stripe")
+    membership = membership_of(user)
+    customer = f"cus_member{membership.id}"
+    sub = fake.add_subscription(customer=customer, status=status, membership_id=membership.id, **sub_kwargs)
+    membership.stripe_customer_id = customer
+    membership.stripe_subscription_id = sub["id"]
+    membership.plan = "monthly"
+    db.session.commit()
+    return user, membership, sub
+
+
+def make_applicant(**kwargs):
+    """An approved applicant awaiting payment."""
+    return make_member(state=states.PENDING_PAYMENT, kind=None, **kwargs)

@@ -1,0 +1,204 @@
+"""Paying through Stripe Checkout: the requests the SDK sends, errors, the success page, the portal."""
+import pytest
+
+from club.billing import service
+from club.extensions import db
+from club.members import states
+from club.members.service import membership_of
+from club.models import AuditEntry
+from tests.billing.factories import make_applicant, make_stripe_member
+from tests.factories import login, make_member, make_user
+
+
+@pytest.fixture
+def priced(stripe_on):
+    stripe_on.add_price("club_membership_monthly", 15000, "month")
+    stripe_on.add_price("club_membership_annual", 150000, "year")
+    stripe_on.add_price("club_initiation", 50000, None)
+    return stripe_on
+
+
+def test_choosing_a_plan_creates_a_customer_and_a_checkout_session_with_the_initiation_fee(ctx, client, priced):
+    user = make_applicant()
+    login(client, user)
+    r = client.post("/billing/checkout", data={"plan": "annual"})
+    assert r.status_code == 303
+    assert r.headers["Location"].startswith("https://checkout.stripe.com/c/pay/cs_test_")
+
+    customer_call, = priced.calls("POST", "/v1/customers")
+    assert customer_call.params["email"] == user.email
+    assert customer_call.idempotency_key == f"customer-membership-{membership_of(user).id}"
+    session_call, = priced.calls("POST", "/v1/checkout/sessions")
+    p = session_call.params
+    prices = {o["lookup_key"]: o["id"] for o in priced.objects.values() if o.get("object") == "price"}
+    assert p["mode"] == "subscription"
+    assert p["customer"] == membership_of(user).stripe_customer_id
+    assert p["line_items[0][price]"] == prices["club_membership_annual"]
+    assert p["line_items[1][price]"] == prices["club_initiation"]
+    assert p["client_reference_id"] == str(membership_of(user).id)
+    assert p["subscription_data[metadata][initiation]"] == "yes"
+    assert p["success_url"].endswith("/billing/success?session_id={CHECKOUT_SESSION_ID}")
+    assert session_call.idempotency_key.startswith(f"checkout-{membership_of(user).id}-annual-")
+    assert session_call.headers.get("Authorization") == "Bearer sk_test_club_fake"
+    # Choosing a plan is not paying: still awaiting payment.
+    assert membership_of(user).state == states.PENDING_PAYMENT
+
+
+def test_a_double_submit_reuses_the_customer_and_the_session(ctx, client, priced):
+    user = make_applicant()
+    login(client, user)
+    first = client.post("/billing/checkout", data={"plan": "monthly"})
+    second = client.post("/billing/checkout", data={"plan": "monthly"})
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(priced.calls("POST", "/v1/customers")) == 1
+    keys = {c.idempotency_key for c in priced.calls("POST", "/v1/checkout/sessions")}
+    assert len(keys) == 1
+
+
+def test_no_initiation_fee_when_it_was_paid_before(ctx, client, priced):
+    user = make_member(state=states.LAPSED, kind="stripe")
+    membership_of(user).initiation_paid = True
+    db.session.commit()
+    login(client, user)
+    assert client.post("/billing/checkout", data={"plan": "monthly"}).status_code == 303
+    call, = priced.calls("POST", "/v1/checkout/sessions")
+    assert "line_items[1][price]" not in call.params
+    assert call.params["subscription_data[metadata][initiation]"] == "no"
+
+
+def test_a_missing_plan_is_shown_next_to_the_field(ctx, client, priced):
+    login(client, make_applicant())
+    r = client.post("/billing/checkout", data={"plan": "weekly"})
+    assert r.status_code == 400
+    assert 'id="plan-error"' in r.get_data(as_text=True)
+    assert not priced.calls("POST", "/v1/checkout/sessions")
+
+
+@pytest.mark.parametrize("failure", ["decline", "down"])
+def test_stripe_errors_show_a_clear_message_and_leave_nothing_half_done(ctx, client, priced, failure):
+    user = make_applicant()
+    login(client, user)
+    if failure == "decline":
+        priced.decline_next()
+        expected = "Your card was declined."
+    else:
+        priced.break_next()
+        expected = "Payment is not available right now. Nothing was charged"
+    r = client.post("/billing/checkout", data={"plan": "monthly"})
+    assert r.status_code == 400
+    assert expected in r.get_data(as_text=True)
+    membership = membership_of(user)
+    assert membership.state == states.PENDING_PAYMENT and membership.stripe_customer_id is None
+    assert db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "billing.checkout_started")) is None
+
+
+def test_stripe_unreachable_is_a_clear_message(ctx, client, stripe_on, monkeypatch, app):
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", "http://127.0.0.1:9")  # nothing listens there
+    login(client, make_applicant())
+    r = client.post("/billing/checkout", data={"plan": "monthly"})
+    assert r.status_code == 400 and "Nothing was charged" in r.get_data(as_text=True)
+
+
+def test_prices_not_synced_is_a_clear_message(ctx, client, stripe_on):
+    login(client, make_applicant())
+    r = client.post("/billing/checkout", data={"plan": "monthly"})
+    assert r.status_code == 400 and "prices are not set up" in r.get_data(as_text=True)
+
+
+def test_active_members_cannot_start_another_checkout(ctx, client, priced):
+    login(client, make_member())
+    r = client.post("/billing/checkout", data={"plan": "monthly"})
+    assert r.status_code == 400 and "does not need a payment" in r.get_data(as_text=True)
+
+
+def test_the_success_page_never_activates_from_the_query_string(ctx, client, priced):
+    user = make_applicant()
+    membership = membership_of(user)
+    membership.stripe_customer_id = "cus_x"
+    db.session.commit()
+    login(client, user)
+    # A made-up id, and an open session: both only "confirming".
+    r = client.get("/billing/success?session_id=cs_test_made_up")
+    assert "Confirming your payment" in r.get_data(as_text=True)
+    open_session = priced.add_checkout_session(customer="cus_x", membership_id=membership.id, subscription=None,
+                                               status="open")
+    r = client.get(f"/billing/success?session_id={open_session['id']}")
+    assert "Confirming your payment" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert membership_of(user).state == states.PENDING_PAYMENT
+
+
+def test_the_success_page_confirms_from_stripe_when_the_session_is_complete(ctx, client, priced):
+    user = make_applicant()
+    membership = membership_of(user)
+    membership.stripe_customer_id = "cus_y"
+    db.session.commit()
+    sub = priced.add_subscription(customer="cus_y", membership_id=membership.id, initiation=True, interval="year")
+    session = priced.add_checkout_session(customer="cus_y", membership_id=membership.id, subscription=sub["id"])
+    login(client, user)
+    r = client.get(f"/billing/success?session_id={session['id']}")
+    assert "Your membership is active" in r.get_data(as_text=True)
+    db.session.expire_all()
+    membership = membership_of(user)
+    assert membership.state == states.ACTIVE and membership.plan == "annual" and membership.initiation_paid
+    assert membership.stripe_subscription_id == sub["id"]
+
+
+def test_someone_elses_session_does_not_count(ctx, client, priced):
+    user, other = make_applicant(), make_applicant()
+    sub = priced.add_subscription(customer="cus_other", membership_id=membership_of(other).id)
+    session = priced.add_checkout_session(customer="cus_other", membership_id=membership_of(other).id,
+                                          subscription=sub["id"])
+    login(client, user)
+    r = client.get(f"/billing/success?session_id={session['id']}")
+    assert "Confirming your payment" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert membership_of(user).state == states.PENDING_PAYMENT
+
+
+def test_the_portal_sends_the_member_to_stripe(ctx, client, priced):
+    user, membership, _sub = make_stripe_member(priced)
+    login(client, user)
+    r = client.post("/billing/portal")
+    assert r.status_code == 303 and r.headers["Location"].startswith("https://billing.stripe.com/")
+    call, = priced.calls("POST", "/v1/billing_portal/sessions")
+    assert call.params == {"customer": membership.stripe_customer_id, "return_url": "http://club.test/billing"}
+
+
+def test_the_billing_page_shows_state_plan_and_action(ctx, app, client, priced):
+    user, _m, _sub = make_stripe_member(priced)
+    login(client, user)
+    body = client.get("/billing").get_data(as_text=True)
+    assert "Active" in body and "Monthly" in body and "Manage card, invoices and renewal" in body
+    client = app.test_client()
+    login(client, make_applicant())
+    body = client.get("/billing").get_data(as_text=True)
+    assert "Choose your plan" in body and 'name="plan"' in body and "initiation fee" in body
+
+
+def test_people_without_a_membership_get_404_and_visitors_sign_in(ctx, client):
+    assert client.get("/billing").status_code == 302
+    login(client, make_user())
+    assert client.get("/billing").status_code == 404
+
+
+def test_cancel_membership_sets_cancel_at_period_end_through_stripe(ctx, priced):
+    user, membership, sub = make_stripe_member(priced)
+    priced.set_subscription(sub["id"], cancel_at_period_end=False)
+    # Stripe answers the update with the subscription as it now is.
+    sentence = service.cancel_membership(user, actor=user, reason="moving abroad")
+    call, = priced.calls("POST", f"/v1/subscriptions/{sub['id']}")
+    assert call.params == {"cancel_at_period_end": "true"}
+    assert call.idempotency_key == f"cancel-{sub['id']}"
+    db.session.expire_all()
+    assert membership_of(user).state == states.CANCELLING
+    assert sentence.startswith("Your membership ends on")
+
+
+def test_billing_summary_for_the_home_page(ctx, priced):
+    user, _m, sub = make_stripe_member(priced)
+    service.sync_billing()
+    summary = service.billing_summary(user)
+    assert summary.state == states.ACTIVE and summary.kind == "stripe" and summary.plan == "monthly"
+    assert summary.renews_on is not None and summary.ends_on is None
+    assert (summary.action_label, summary.action_url) == ("Manage payment", "/billing")
