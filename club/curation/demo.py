@@ -19,7 +19,7 @@ def seed_demo(people: dict) -> None:
     db.session.add(CuratorProfile(
         user_id=second_curator.id, bio="Once ran a film society in Lyon; now keeps the club's screening room busy.",
         contact="Write through the club, or call +33 1 70 36 00 00", city="Paris",
-        interests=["art", "film", "cooking", "design"], languages=["French", "English", "Italian"], capacity=20))
+        interests=["art", "film", "cooking", "wine"], languages=["French", "Spanish"], capacity=20))
     people["second_curator"] = second_curator
     now = utcnow()
     for key in ("member", "second"):

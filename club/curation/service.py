@@ -5,7 +5,6 @@ Every function that changes something checks who is asking, changes, audits and 
 """
 from __future__ import annotations
 
-import importlib
 import importlib.util
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,16 +15,15 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from club.auth.service import create_account, find_user_by_email, make_reset_token, normalize_email
+from club.auth.service import create_account, find_user_by_email, make_reset_token
 from club.core import audit, settings
 from club.core.database import is_postgresql
 from club.core.mail import send_mail
-from club.core.tokens import keyed_hash
 from club.curation import matching
 from club.extensions import db
 from club.members import states
 from club.members.service import membership_of, start_membership
-from club.models import (ROLE_ADMIN, ROLE_CURATOR, Application, CuratorProfile, EmailCooldown, Endorsement,
+from club.models import (ROLE_ADMIN, ROLE_CURATOR, Application, CuratorProfile, Endorsement,
                          InterestTag, Invitation, MemberProfile, Membership, User, UserRole, utcnow)
 from club.models.curation import ApplicationDecision, CuratorAssignment, MemberNote, Review
 
@@ -378,6 +376,8 @@ def decide(application_id: int, outcome: str, reason: str, actor: User, override
         send_mail(application.email, "Your application is on our waiting list", "decision_waitlisted",
                   name=application.full_name)
     else:
+        from club.applications.service import start_reinvite_cooldown
+
         start_reinvite_cooldown(application.email)
         send_mail(application.email, "About your application", "decision_rejected", name=application.full_name)
     db.session.commit()
@@ -474,37 +474,6 @@ def _locked_application(application_id: int) -> Application:
         db.session.rollback()
         raise NotFound("There is no such application.")
     return application
-
-
-# ----------------------------------------------------------------------------------------------
-# Re-invite cool-down
-# ----------------------------------------------------------------------------------------------
-
-def start_reinvite_cooldown(email: str) -> None:
-    """Keep a rejected applicant's email out of new invitations for the cool-down period.
-
-    The applications feature owns the cool-down (it checks it when a member invites); use its
-    function when it is there.
-    """
-    module = importlib.import_module("club.applications.service") if _module_exists("club.applications.service") else None
-    if module is not None and hasattr(module, "start_reinvite_cooldown"):
-        module.start_reinvite_cooldown(email)
-    else:
-        _fallback_start_reinvite_cooldown(email)
-
-
-# --- FALLBACK, to be removed once club.applications.service.start_reinvite_cooldown exists -----
-# Same contract: a keyed hash of the normalised email in EmailCooldown, valid for the setting
-# "reinvite_cooldown_months". The hash purpose must match the one the applications feature checks.
-def _fallback_start_reinvite_cooldown(email: str) -> None:
-    digest = keyed_hash(normalize_email(email), "reinvite-cooldown")
-    until = utcnow() + timedelta(days=30 * int(settings.get("reinvite_cooldown_months")))
-    row = db.session.get(EmailCooldown, digest)
-    if row is None:
-        db.session.add(EmailCooldown(email_hash=digest, until=until))
-    elif row.until < until:
-        row.until = until
-# --- END FALLBACK -------------------------------------------------------------------------------
 
 
 def _module_exists(name: str) -> bool:

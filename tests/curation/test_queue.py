@@ -1,10 +1,8 @@
 """The review queue: who sees it, tabs and counts, order, and a bounded number of queries."""
-from datetime import timedelta
 
 import pytest
 
 from club.extensions import db
-from club.models import utcnow
 from tests.curation.factories import QueryCounter, make_application
 from tests.factories import login, make_admin, make_curator, make_member
 
