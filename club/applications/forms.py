@@ -11,8 +11,12 @@ MIN_CONTRIBUTION = 80
 MIN_STATEMENT = 20
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class InviteForm(FlaskForm):
-    email = EmailField("Their email", validators=[DataRequired(message="Give the email of the person you invite."),
+    email = EmailField("Their email", filters=[_strip], validators=[DataRequired(message="Give the email of the person you invite."),
                                                   Email(message="That does not look like an email address."),
                                                   Length(max=254)],
                        render_kw={"autocomplete": "off"})
@@ -80,7 +84,7 @@ class ApplicationForm(FlaskForm):
 
 
 class AskEndorsementForm(FlaskForm):
-    email = EmailField("Member's email", validators=[DataRequired(message="Give the member's email."),
+    email = EmailField("Member's email", filters=[_strip], validators=[DataRequired(message="Give the member's email."),
                                                      Email(message="That does not look like an email address."),
                                                      Length(max=254)])
 

@@ -5,11 +5,25 @@ from datetime import timedelta
 
 from club.applications import service
 from club.extensions import db
-from club.models import InterestTag, Invitation, User, utcnow
+from club.core import settings
+from club.models import InterestTag, Invitation, RulesAcceptance, RulesVersion, User, utcnow
 from tests.factories import make_member, make_rules
 
 INTERESTS = ("books", "sailing", "wine")
 APPLICANT_PASSWORD = "a long applicant password"
+
+
+def current_rules() -> RulesVersion:
+    return settings.current_rules() or make_rules()
+
+
+def make_club_member(**kwargs) -> User:
+    """An active member who has accepted the current rules (members are asked to before anything else)."""
+    rules = current_rules()
+    user = make_member(**kwargs)
+    db.session.add(RulesAcceptance(user_id=user.id, rules_version_id=rules.id))
+    db.session.commit()
+    return user
 
 
 def make_interests(*names: str) -> list[InterestTag]:
@@ -21,7 +35,7 @@ def make_interests(*names: str) -> list[InterestTag]:
 
 def make_invitation(inviter: User | None = None, email: str = "invitee@example.net", note: str | None = None,
                     created_at=None, **fields) -> Invitation:
-    inviter = inviter or make_member()
+    inviter = inviter or make_club_member()
     created = created_at or utcnow()
     invitation = Invitation(inviter_id=inviter.id, email=email, note=note, created_at=created,
                             expires_at=fields.pop("expires_at", created + timedelta(days=14)), **fields)
@@ -61,7 +75,7 @@ def submit(client, invitation: Invitation, rules_version_id: int | None = None, 
 
 def make_application(inviter: User | None = None, email: str = "invitee@example.net", note: str | None = None):
     """An application submitted through the service, as the applicant would (returns the account)."""
-    rules = make_rules()
+    rules = current_rules()
     existing = {t for t in db.session.scalars(db.select(InterestTag.name))}
     if "books" not in existing:
         make_interests()

@@ -1,0 +1,207 @@
+"""Endorsements: asking by email without a member lookup, answering once, counting to K, withdrawing."""
+import re
+
+import pytest
+
+from club.applications import service
+from club.core import settings
+from club.extensions import db
+from club.members import states
+from club.models import Application, Endorsement
+from tests.applications.factories import APPLICANT_PASSWORD, make_application, make_club_member
+from tests.factories import login, make_user
+
+
+def _ask(client, email):
+    return client.post("/application/endorsers", data={"email": email})
+
+
+def _applicant_client(client, user):
+    login(client, user.email, APPLICANT_PASSWORD)
+    return client
+
+
+def _flash(response_page: str) -> str:
+    match = re.search(r'<p class="flash flash-success">(.*?)</p>', response_page, re.S)
+    return match.group(1) if match else ""
+
+
+def test_asking_a_member_and_a_stranger_gives_the_same_answer(client, ctx, outbox):
+    friend = make_club_member(email="friend@example.org", name="Theo Lindqvist")
+    applicant, application, _inv = make_application()
+    _applicant_client(client, applicant)
+    before = len(outbox.messages)
+
+    r1 = _ask(client, "friend@example.org")
+    page1 = client.get("/application").get_data(as_text=True)
+    r2 = _ask(client, "stranger@example.org")
+    page2 = client.get("/application").get_data(as_text=True)
+    assert r1.status_code == r2.status_code == 302
+    assert _flash(page1).replace("friend@example.org", "X") == _flash(page2).replace("stranger@example.org", "X")
+    assert "If friend@example.org belongs to a member" in _flash(page1)
+    assert "Theo" not in page1 + page2
+
+    # Only the member was asked, by mail with a link to answer.
+    mails = outbox.messages[before:]
+    assert [m["To"] for m in mails] == ["friend@example.org"]
+    request = db.session.scalars(db.select(Endorsement).where(Endorsement.endorser_id == friend.id)).one()
+    assert request.state == "requested"
+    assert f"/invites/endorsements/{request.id}" in mails[0].get_content()
+    assert "Ada Quill asks you to endorse" in mails[0]["Subject"]
+    db.session.refresh(application)
+    assert application.endorsers_asked == ["friend@example.org", "stranger@example.org"]
+
+
+@pytest.mark.parametrize("state", [states.LAPSED, states.PENDING_PAYMENT, states.SUSPENDED, states.ENDED])
+def test_members_without_access_are_not_asked(client, ctx, outbox, state):
+    make_club_member(email="away@example.org", state=state)
+    applicant, _application, _inv = make_application()
+    _applicant_client(client, applicant)
+    before = len(outbox.messages)
+    assert _ask(client, "away@example.org").status_code == 302
+    assert outbox.messages[before:] == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(Endorsement)) == 1  # the inviter's only
+
+
+def test_asking_the_inviter_counts_them_once(client, ctx, outbox):
+    inviter = make_club_member(email="inviter@example.org")
+    applicant, application, _inv = make_application(inviter)
+    _applicant_client(client, applicant)
+    before = len(outbox.messages)
+    assert _ask(client, "inviter@example.org").status_code == 302
+    assert outbox.messages[before:] == []
+    rows = db.session.scalars(db.select(Endorsement).where(Endorsement.endorser_id == inviter.id)).all()
+    assert len(rows) == 1 and rows[0].state == "endorsed"
+    db.session.refresh(application)
+    assert application.endorsement_count == 1
+
+
+def test_the_applicant_may_ask_up_to_the_limit_and_not_the_same_address_twice(client, ctx):
+    applicant, _application, _inv = make_application()
+    _applicant_client(client, applicant)
+    for i in range(3):
+        assert _ask(client, f"p{i}@example.org").status_code == 302
+    r = _ask(client, "p0@example.org")
+    assert r.status_code == 400 and "You have already asked this address." in r.get_data(as_text=True)
+    r = _ask(client, "p9@example.org")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and "You have asked 3 people already" in body
+    assert 'value="p9@example.org"' in body
+
+
+def test_a_member_endorses_once_and_the_application_becomes_ready(client, ctx, outbox, app):
+    endorser = make_club_member(email="friend@example.org")
+    applicant, application, _inv = make_application()
+    _applicant_client(client, applicant)
+    _ask(client, "friend@example.org")
+    request = db.session.scalars(db.select(Endorsement).where(Endorsement.endorser_id == endorser.id)).one()
+
+    member_client = app.test_client()
+    login(member_client, endorser)
+    page = member_client.get("/invites").get_data(as_text=True)
+    assert "Asked to endorse" in page and "Ada Quill" in page
+    form = member_client.get(f"/invites/endorsements/{request.id}").get_data(as_text=True)
+    assert "Ada Quill" in form and "Bookbinder" in form
+
+    # The sentence is required to endorse; the typed text comes back with the error.
+    r = member_client.post(f"/invites/endorsements/{request.id}", data={"answer": "endorse", "statement": "Yes"})
+    assert r.status_code == 400 and "Say in a sentence how you know them" in r.get_data(as_text=True)
+    assert "Yes</textarea>" in r.get_data(as_text=True)
+
+    r = member_client.post(f"/invites/endorsements/{request.id}",
+                           data={"answer": "endorse", "statement": "We restored a boat together for two summers."})
+    assert r.status_code == 302
+    db.session.expire_all()
+    application = db.session.get(Application, application.id)
+    assert application.endorsement_count == 2 and service.is_ready_for_decision(application)
+    assert outbox.last()["To"] == application.email and "ready for review" in outbox.last()["Subject"]
+    assert service.pending_endorsement_requests(endorser) == []
+
+    # A second answer changes nothing.
+    member_client.post(f"/invites/endorsements/{request.id}", data={"answer": "decline", "statement": ""})
+    db.session.expire_all()
+    assert db.session.get(Endorsement, request.id).state == "endorsed"
+    assert db.session.get(Application, application.id).endorsement_count == 2
+    with pytest.raises(service.EndorsementError):
+        service.answer_endorsement(endorser, request.id, endorse=True, statement="Once more, with feeling please.")
+
+    status = client.get("/application").get_data(as_text=True)
+    assert "Endorsements: 2 of 2" in status and "ready for review" in status
+
+
+def test_declining_does_not_count_and_needs_no_sentence(client, ctx, app):
+    endorser = make_club_member(email="friend@example.org")
+    applicant, application, _inv = make_application()
+    _applicant_client(client, applicant)
+    _ask(client, "friend@example.org")
+    request = db.session.scalars(db.select(Endorsement).where(Endorsement.endorser_id == endorser.id)).one()
+    member_client = app.test_client()
+    login(member_client, endorser)
+    assert member_client.post(f"/invites/endorsements/{request.id}", data={"answer": "decline"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Endorsement, request.id).state == "declined"
+    assert db.session.get(Application, application.id).endorsement_count == 1
+
+
+def test_only_the_asked_member_with_access_can_answer(client, ctx, app):
+    endorser = make_club_member(email="friend@example.org")
+    applicant, _application, _inv = make_application()
+    _applicant_client(client, applicant)
+    _ask(client, "friend@example.org")
+    request = db.session.scalars(db.select(Endorsement).where(Endorsement.endorser_id == endorser.id)).one()
+
+    other = app.test_client()
+    login(other, make_club_member())
+    assert other.get(f"/invites/endorsements/{request.id}").status_code == 404
+    assert other.post(f"/invites/endorsements/{request.id}",
+                      data={"answer": "endorse", "statement": "I know them well enough, truly."}).status_code == 404
+    # The applicant cannot endorse themselves: they reach no member page.
+    assert client.post(f"/invites/endorsements/{request.id}",
+                       data={"answer": "endorse", "statement": "I am wonderful, believe me."}).status_code == 403
+    # A member who lost access cannot answer any more.
+    endorser.membership.state = states.LAPSED
+    db.session.commit()
+    with pytest.raises(service.EndorsementError):
+        service.answer_endorsement(endorser, request.id, endorse=True, statement="We go back a long way indeed.")
+    db.session.rollback()
+    assert db.session.get(Endorsement, request.id).state == "requested"
+
+
+def test_required_endorsements_follow_the_admin_setting(ctx):
+    settings.update({"required_endorsements": 1})
+    db.session.commit()
+    _applicant, application, _inv = make_application()
+    assert service.is_ready_for_decision(application)
+
+
+def test_the_applicant_can_withdraw_and_requests_disappear(client, ctx):
+    endorser = make_club_member(email="friend@example.org")
+    applicant, application, _inv = make_application()
+    _applicant_client(client, applicant)
+    _ask(client, "friend@example.org")
+    assert len(service.pending_endorsement_requests(endorser)) == 1
+    assert client.post("/application/withdraw").status_code == 302
+    db.session.expire_all()
+    application = db.session.get(Application, application.id)
+    assert application.state == "withdrawn" and application.withdrawn_at is not None
+    assert service.pending_endorsement_requests(endorser) == []
+    page = client.get("/application").get_data(as_text=True)
+    assert "You withdrew your application" in page and "Withdraw my application" not in page
+    assert _ask(client, "other@example.org").status_code == 400
+    # A decided application cannot be withdrawn.
+    application.state = "approved"
+    db.session.commit()
+    client.post("/application/withdraw")
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).state == "approved"
+
+
+def test_service_functions_other_features_use(ctx):
+    inviter = make_club_member()
+    applicant, application, invitation = make_application(inviter)
+    assert service.application_of(applicant).id == application.id
+    assert service.application_of(make_user()) is None
+    referrals = service.referrals_of(inviter)
+    assert [i.id for i in referrals] == [invitation.id] and referrals[0].application.id == application.id
+    assert service.invites_left(inviter) == 2
+    assert service.is_ready_for_decision(application) is False
