@@ -1,0 +1,228 @@
+"""The list (bounded queries), month view, tag filter, and the staff's pages."""
+from __future__ import annotations
+
+import csv
+import io
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event as sa_event
+
+from club.events import service
+from club.extensions import db
+from club.models import InterestTag, utcnow
+from club.models.events import Booking, Event, EventInvitation
+from tests.events.factories import make_event, reload, seat
+from tests.factories import login, make_admin, make_curator, make_member
+
+
+@contextmanager
+def count_queries():
+    counter = {"n": 0}
+
+    def _count(*_args, **_kw):
+        counter["n"] += 1
+
+    sa_event.listen(db.engine, "before_cursor_execute", _count)
+    try:
+        yield counter
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", _count)
+
+
+def _many_events(n, member, others, curator, tags):
+    now = utcnow()
+    for i in range(n):
+        e = Event(title=f"Event {i}", starts_at=now + timedelta(days=1, hours=i), ends_at=now + timedelta(days=1, hours=i + 2),
+                  venue_name="Room", capacity=10, seats_taken=0, state="published", host_id=curator.id,
+                  visibility="invite_only" if i % 5 == 0 else "members", tags=[tags[i % 3], tags[(i + 1) % 3]])
+        db.session.add(e)
+        db.session.flush()
+        if i % 5 == 0:
+            db.session.add(EventInvitation(event_id=e.id, user_id=member.id))
+        for j, other in enumerate(others):
+            db.session.add(Booking(event_id=e.id, user_id=other.id, state="confirmed", guests=j % 2, queued_at=now))
+            e.seats_taken += 1 + j % 2
+        db.session.add(Booking(event_id=e.id, user_id=member.id, state="confirmed" if i % 2 else "waitlisted",
+                               queued_at=now))
+        e.seats_taken += 1 if i % 2 else 0
+    db.session.commit()
+
+
+@pytest.mark.parametrize("role", ["member", "curator"])
+def test_the_list_runs_the_same_number_of_queries_for_10_and_300_events(client, ctx, role):
+    curator = make_curator()
+    member = make_member()
+    viewer = member if role == "member" else curator
+    others = [make_member() for _ in range(3)]
+    login(client, viewer)
+    tags = [InterestTag(name=f"tag{i}") for i in range(3)]
+    db.session.add_all(tags)
+    counts = []
+    for n in (10, 290):  # 10 events, then 300 in all
+        _many_events(n, member, others, curator, tags)
+        client.get("/events")  # warm up caches that live per process
+        with count_queries() as counter:
+            r = client.get("/events")
+        assert r.status_code == 200
+        counts.append(counter["n"])
+    body = r.get_data(as_text=True)
+    assert body.count('class="event-row"') == 300
+    print(f"queries for 10 vs 300 events ({role}): {counts}")
+    assert counts[0] == counts[1], f"queries for 10 vs 300 events: {counts}"
+
+
+def test_the_list_shows_seats_left_waitlist_and_own_status(client, ctx):
+    member, other = make_member(), make_member()
+    roomy = make_event("Roomy supper", capacity=10)
+    full = make_event("Full supper", capacity=1)
+    seat(full, other)
+    mine = make_event("My supper", capacity=5)
+    seat(mine, member, guests=1)
+    login(client, member)
+    body = client.get("/events").get_data(as_text=True)
+    assert "10 seats left" in body and "Waitlist" in body and "Booked · +1" in body
+    assert roomy.title in body and full.title in body
+
+
+def test_the_list_filters_by_interest_tag(client, ctx):
+    member = make_member()
+    make_event("Wine tasting", tags=["wine"])
+    make_event("Book club", tags=["books"])
+    login(client, member)
+    body = client.get("/events?tag=wine").get_data(as_text=True)
+    assert "Wine tasting" in body and "Book club" not in body
+
+
+def test_the_month_view_shows_the_month_and_navigates(client, ctx):
+    member = make_member()
+    event = make_event("Midwinter supper", starts_in=timedelta(days=40))
+    login(client, member)
+    local = event.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
+    r = client.get(f"/events/month?m={local.year:04d}-{local.month:02d}")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Midwinter supper" in body and local.strftime("%B %Y") in body
+    assert "Previous month" in body and "Next month" in body
+    other_month = local.replace(day=1) - timedelta(days=40)
+    body = client.get(f"/events/month?m={other_month.year:04d}-{other_month.month:02d}").get_data(as_text=True)
+    assert "Midwinter supper" not in body
+    assert client.get("/events/month?m=garbage").status_code == 200
+
+
+def test_descriptions_are_escaped_and_links_are_safe(client, ctx):
+    member = make_member()
+    event = make_event()
+    event.description = 'Bring <script>alert(1)</script> friends.\n\nMenu: https://example.org/menu?a=1&b=2 "x"'
+    db.session.commit()
+    login(client, member)
+    body = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in body and "&lt;script&gt;" in body
+    assert '<a href="https://example.org/menu?a=1&amp;b=2" rel="nofollow noopener">' in body
+
+
+def _form(**overrides):
+    start = (utcnow() + timedelta(days=10)).astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
+    data = {"title": "Autumn supper", "description": "Five courses.", "starts_at": start.strftime("%Y-%m-%dT19:00"),
+            "ends_at": start.strftime("%Y-%m-%dT22:30"), "venue_name": "The Linden Room",
+            "venue_address": "14 Mercer Street", "capacity": "12", "max_guests": "1", "cancel_cutoff_hours": "48",
+            "visibility": "members"}
+    data.update(overrides)
+    return data
+
+
+def test_a_curator_creates_a_draft_publishes_it_and_members_see_it(client, ctx):
+    curator = make_curator()
+    member = make_member(email="m@example.org")
+    tag = InterestTag(name="cooking")
+    db.session.add(tag)
+    db.session.commit()
+    login(client, curator)
+    assert 'href="/events/new"' in client.get("/events").get_data(as_text=True)
+    r = client.post("/events/new", data={**_form(), "host_id": str(curator.id), "tag_ids": [str(tag.id)]})
+    assert r.status_code == 302
+    event = db.session.scalars(db.select(Event)).one()
+    assert event.state == "draft" and [t.name for t in event.tags] == ["cooking"]
+    local = event.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
+    assert (local.hour, local.minute) == (19, 0)  # typed in the club's zone, stored in UTC
+    client.post(f"/events/{event.id}/publish")
+    assert reload(event).state == "published"
+    client.post("/logout")
+    login(client, member)
+    assert "Autumn supper" in client.get("/events").get_data(as_text=True)
+
+
+def test_the_event_form_keeps_typed_values_and_shows_errors_at_their_fields(client, ctx):
+    curator = make_curator()
+    login(client, curator)
+    data = _form(title="Late supper", capacity="0")
+    data["ends_at"] = data["starts_at"].replace("T19:00", "T18:00")
+    r = client.post("/events/new", data={**data, "host_id": str(curator.id)})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and 'value="Late supper"' in body and "capacity-error" in body
+    r = client.post("/events/new", data={**data, "capacity": "5", "host_id": str(curator.id)})
+    assert r.status_code == 400 and "ends_at-error" in r.get_data(as_text=True)
+    r = client.post("/events/new", data={**_form(visibility="invite_only"), "host_id": str(curator.id)})
+    assert r.status_code == 400 and "invited_ids-error" in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Event)) == 0
+
+
+def test_an_invite_only_event_names_its_members(client, ctx):
+    curator = make_curator()
+    guest, other = make_member(), make_member()
+    login(client, curator)
+    r = client.post("/events/new", data={**_form(visibility="invite_only"), "host_id": str(curator.id),
+                                         "invited_ids": [str(guest.id)]})
+    assert r.status_code == 302
+    event = db.session.scalars(db.select(Event)).one()
+    client.post(f"/events/{event.id}/publish")
+    client.post("/logout")
+    login(client, guest)
+    assert client.get(f"/events/{event.id}").status_code == 200
+    client.post("/logout")
+    login(client, other)
+    assert client.get(f"/events/{event.id}").status_code == 404
+
+
+def test_editing_keeps_the_local_times(client, ctx):
+    admin = make_admin()
+    event = make_event()
+    login(client, admin)
+    body = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    local = event.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
+    assert local.strftime("%Y-%m-%dT%H:%M") in body
+    r = client.post(f"/events/{event.id}/edit", data={**_form(title="Renamed"), "host_id": str(admin.id)})
+    assert r.status_code == 302 and reload(event).title == "Renamed" and event.sequence == 1
+
+
+def test_the_attendee_page_checks_in_and_exports_csv(client, ctx):
+    curator = make_curator()
+    a = make_member(name="Ada Lovelace")
+    b = make_member(name="=HYPERLINK(evil)")
+    c = make_member(name="Charles Babbage")
+    event = make_event(capacity=2, max_guests=1)
+    seat(event, a, guests=1)
+    service.book(c, event.id, 0)
+    ba = db.session.scalars(db.select(Booking).where(Booking.user_id == a.id)).one()
+    login(client, curator)
+    body = client.get(f"/events/{event.id}/attendees").get_data(as_text=True)
+    assert "Ada Lovelace" in body and "Charles Babbage" in body and "Nobody is waiting" not in body
+    r = client.post(f"/events/{event.id}/attendees/{ba.id}", data={"attendance": "attended"})
+    assert r.status_code == 302 and reload(ba).attendance == "attended"
+    client.post(f"/events/{event.id}/attendees/{ba.id}", data={"attendance": "no_show"})
+    assert reload(ba).attendance == "no_show"
+    seat(make_event(), b)
+    event2 = make_event(capacity=3)
+    seat(event2, b)
+    rows = list(csv.reader(io.StringIO(client.get(f"/events/{event2.id}/attendees.csv").get_data(as_text=True))))
+    assert rows[0][:3] == ["name", "email", "status"] and rows[1][0] == "'=HYPERLINK(evil)"
+    rows = list(csv.reader(io.StringIO(client.get(f"/events/{event.id}/attendees.csv").get_data(as_text=True))))
+    assert [r[0] for r in rows[1:]] == ["Ada Lovelace", "Charles Babbage"]
+    assert rows[1][2:5] == ["confirmed", "1", "2"] and rows[2][2] == "waitlisted"
+
+
+def test_staff_see_the_attendee_link_on_the_event_page(client, ctx):
+    curator = make_curator()
+    event = make_event()
+    login(client, curator)
+    assert f'/events/{event.id}/attendees"' in client.get(f"/events/{event.id}").get_data(as_text=True)
