@@ -52,8 +52,7 @@ class CuratorProfileForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("New note", validators=[DataRequired(message="Write the note first."), Length(max=4000)],
-                         description="Private: curators of this member and admins only, never the member.")
+    body = TextAreaField("New note", validators=[DataRequired(message="Write the note first."), Length(max=4000)])
 
 
 class ReassignForm(FlaskForm):

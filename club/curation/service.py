@@ -163,6 +163,7 @@ class TrackRecordEntry:
     application_id: int
     name: str
     state: str
+    endorsement_count: int
     submitted_at: datetime
     membership_state: str | None
 
@@ -240,7 +241,8 @@ def application_file(application_id: int, viewer: User) -> ApplicationFile:
 def _track_record(inviter_id: int, current_application_id: int) -> list[TrackRecordEntry]:
     """How the inviter's other invitees fared: their application and, once in, their membership."""
     rows = db.session.execute(
-        select(Application.id, Application.full_name, Application.state, Application.submitted_at, Membership.state)
+        select(Application.id, Application.full_name, Application.state, Application.endorsement_count,
+               Application.submitted_at, Membership.state)
         .join(Invitation, Invitation.id == Application.invitation_id)
         .outerjoin(Membership, and_(Membership.user_id == Application.user_id, Application.state == APPROVED))
         .where(Invitation.inviter_id == inviter_id, Application.id != current_application_id)
@@ -430,7 +432,6 @@ def _welcome_new_member(application: Application, actor: User) -> None:
         _tell_admins_curators_are_full(user, curator, actor)
     send_mail(user.email, "Welcome: your application is approved", "decision_approved", name=application.full_name,
               curator=curator, curator_profile=curator.curator_profile if curator else None,
-              pay_link=url_for("public.landing", _external=True).rstrip("/") + "/billing",
               password_link=password_link)
     if curator is not None:
         send_mail(curator.email, f"A new member for you: {user.full_name}", "curator_new_member",

@@ -165,8 +165,10 @@ def _render_member(user_id: int, note_form=None, reassign_form=None, status=200,
         raise
     if reassign_form is None:
         reassign_form = ReassignForm(prefix="reassign")
+    current_id = file.membership.curator_id if file.membership else None
     reassign_form.curator_id.choices = [
-        (c.user.id, f"{c.user.full_name} ({c.load} of {c.capacity})") for c in file.curator_choices
+        (c.user.id, f"{c.user.full_name} ({c.load} of {c.capacity} members)")
+        for c in file.curator_choices if c.user.id != current_id
     ]
     return render_template("curation/member.html", file=file, note_form=note_form or NoteForm(prefix="note"),
                            reassign_form=reassign_form, labels=states.LABELS, error=error), status
