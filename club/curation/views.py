@@ -214,6 +214,13 @@ def reassign(user_id: int):
     return _render_member(user_id, reassign_form=form, status=400, error=error)
 
 
+def _spreadsheet_safe(value):
+    # A note starting with "=" would run as a formula when the admin opens the file in a spreadsheet.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 @bp.route("/notes/export")
 @roles_required(ROLE_ADMIN)
 def export_notes():
@@ -222,6 +229,6 @@ def export_notes():
     writer = csv.DictWriter(out, fieldnames=["note_id", "member_id", "member", "member_email", "author",
                                              "written_at", "note"])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: _spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=curator-notes.csv"})

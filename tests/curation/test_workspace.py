@@ -177,3 +177,13 @@ def test_curator_load_counts_live_memberships_only(ctx, state, counts):
     curator = make_curator()
     make_member(curator=curator, state=state)
     assert service.curator_loads().get(curator.id, 0) == (1 if counts else 0)
+
+
+def test_the_notes_export_does_not_run_formulas_in_a_spreadsheet(client, ctx):
+    curator = make_curator()
+    member = make_member(curator=curator)
+    service.add_note(member.id, curator, '=HYPERLINK("http://evil.example","x")')
+    login(client, make_admin())
+    body = client.get("/curation/notes/export").get_data(as_text=True)
+    assert "'=HYPERLINK" in body
+    assert db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "member.notes_exported")).one()
