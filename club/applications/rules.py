@@ -92,16 +92,20 @@ def is_ready_for_decision(state: str, endorsement_count: int, required: int) -> 
 
 
 def parse_links(text: str | None) -> tuple[list[str], list[str]]:
-    """Links typed one per line (or separated by spaces): (valid links, problems to show)."""
+    """Links typed one per line: (valid links, problems to show)."""
     links: list[str] = []
     problems: list[str] = []
-    for raw in (text or "").split():
+    for raw in (text or "").splitlines():
         candidate = raw.strip().rstrip(",;")
         if not candidate:
             continue
-        parts = urlsplit(candidate)
-        host = parts.hostname or ""
-        if parts.scheme not in ("http", "https") or "." not in host or host.startswith(".") or len(candidate) > 300:
+        try:
+            parts = urlsplit(candidate)
+            host = parts.hostname or ""
+        except ValueError:  # e.g. an unclosed [ in the host
+            parts, host = None, ""
+        if (parts is None or parts.scheme not in ("http", "https") or "." not in host or host.startswith(".")
+                or any(c.isspace() for c in candidate) or len(candidate) > 300):
             problems.append(f"“{candidate[:60]}” is not a web address; start it with https://")
             continue
         if candidate not in links:

@@ -10,3 +10,10 @@ document.querySelectorAll("form").forEach(function (form) {
     }, 0);
   });
 });
+
+// Withdrawing an application cannot be undone: ask once more before sending the form.
+document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+});

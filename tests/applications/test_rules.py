@@ -89,7 +89,9 @@ def test_ready_for_decision(state, count, required, ready):
 @pytest.mark.parametrize("text, links, problem", [
     ("https://example.com/me", ["https://example.com/me"], None),
     ("https://a.example.com\nhttp://b.example.org/x", ["https://a.example.com", "http://b.example.org/x"], None),
-    ("https://a.example.com https://a.example.com", ["https://a.example.com"], None),
+    ("https://a.example.com\n\nhttps://a.example.com", ["https://a.example.com"], None),
+    ("https://a.example.com https://b.example.com", [], "not a web address"),
+    ("https://[broken", [], "not a web address"),
     ("https://a.example.com,\n", ["https://a.example.com"], None),
     ("", [], "at least one link"),
     ("   \n ", [], "at least one link"),
@@ -97,7 +99,7 @@ def test_ready_for_decision(state, count, required, ready):
     ("javascript:alert(1)", [], "not a web address"),
     ("ftp://files.example.com", [], "not a web address"),
     ("https://localhost", [], "not a web address"),
-    ("https://ok.example.com nonsense", ["https://ok.example.com"], "“nonsense” is not a web address"),
+    ("https://ok.example.com\nnonsense", ["https://ok.example.com"], "“nonsense” is not a web address"),
     ("\n".join(f"https://{i}.example.com" for i in range(6)), [f"https://{i}.example.com" for i in range(6)],
      "at most 5 links"),
 ])
