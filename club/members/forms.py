@@ -91,7 +91,7 @@ class StateForm(FlaskForm):
 
 
 class HelloForm(FlaskForm):
-    body = TextAreaField("Say hello", validators=[DataRequired("Please write a few words."), Length(max=MAX_BODY)],
+    body = TextAreaField("Your message", validators=[DataRequired("Please write a few words."), Length(max=MAX_BODY)],
                          description="A line or two: what brought you here, what you hope to find.")
 
 
