@@ -13,6 +13,7 @@ from club.core import settings
 from club.extensions import db
 from club.members import request_states as rs
 from club.members import states
+from club.members.profile_service import profile_of
 from club.models import MemberProfile, Membership, RulesAcceptance, User, utcnow
 from club.models.members import CuratorRequest, RequestMessage
 
@@ -57,7 +58,7 @@ def seed_demo(people: dict[str, User]) -> None:
 
 
 def _profile(user: User, *, occupation, company, bio, links, languages, fields, chosen) -> None:
-    profile = db.session.get(MemberProfile, user.id)
+    profile = profile_of(user)
     profile.occupation, profile.company, profile.bio = occupation, company, bio
     profile.links, profile.languages = links, languages
     profile.directory_listed, profile.directory_fields, profile.directory_chosen_at = True, fields, chosen

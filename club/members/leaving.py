@@ -6,12 +6,15 @@ request rows without their text. Everything that names or describes the person i
 """
 from __future__ import annotations
 
+from flask import current_app
+
 from club.core import audit
 from club.core.mail import send_mail
 from club.core.passwords import verify_password
 from club.extensions import db
 from club.members import photos, states
 from club.members.service import change_membership_state, membership_of
+from club.members.signals import account_deleted
 from club.models import Application, Endorsement, Invitation, MemberProfile, User, utcnow
 from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
 
@@ -67,12 +70,13 @@ def delete_account(user: User, password: str) -> None:
                 cancel_membership(user, actor=user, reason="account deleted")
             except BillingError as exc:
                 raise LeavingError(f"We could not stop your payments just now ({exc}). Please try again shortly.") from exc
-            membership = membership_of(user)
+            membership = membership_of(user) or membership
         # A deleted account cannot wait for the period end: access ends now, and events
         # releases the bookings on the state change.
         change_membership_state(membership, states.ENDED, actor=user, reason="account deleted")
     _release_bookings(user_id)
     _erase(user)
+    account_deleted.send(current_app._get_current_object(), user_id=user_id)
     audit.record("account.deleted", actor=user, subject=user)
     # Sent to the address we just erased, after the commit: the last thing we ever send them.
     send_mail(email, "Your account is deleted", "member_deleted", name=name)

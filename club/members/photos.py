@@ -39,14 +39,14 @@ def reencode(stream) -> bytes:
             if probe.width * probe.height > MAX_PIXELS:
                 raise PhotoRejected("That photo is too large in pixels; please choose a smaller one.")
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image = _flatten(image)
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
+        with Image.open(io.BytesIO(data)) as source:
+            source.load()
+            upright = ImageOps.exif_transpose(source)
+            clean = _flatten(upright)
+            clean.thumbnail((MAX_SIDE, MAX_SIDE))
             out = io.BytesIO()
             # No exif=, no icc_profile=: the new file carries pixels only.
-            image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+            clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
             return out.getvalue()
     except PhotoRejected:
         raise

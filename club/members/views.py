@@ -91,7 +91,7 @@ def accept_rules():
     version = settings.current_rules()
     accepted = version is None or welcome.has_accepted(current_user, version)
     form = RulesForm(data={"version_id": version.id if version else ""})
-    if form.validate_on_submit():
+    if version is not None and form.validate_on_submit():
         try:
             welcome.accept_rules(current_user, int(form.version_id.data))
         except (welcome.RulesError, ValueError) as exc:

@@ -1,6 +1,8 @@
 """Onboarding: the club rules a member has accepted, and their welcome checklist."""
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from club.core import audit, settings
 from club.extensions import db
 from club.members import onboarding
@@ -50,7 +52,12 @@ def accept_rules(user: User, version_id: int) -> RulesAcceptance | None:
     acceptance = RulesAcceptance(user_id=user.id, rules_version_id=current.id, accepted_at=utcnow())
     db.session.add(acceptance)
     audit.record("rules.accepted", actor=user, subject=user, rules_version_id=current.id)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two tabs accepted at once: the other request recorded it; one record is what we want.
+        db.session.rollback()
+        return db.session.get(RulesAcceptance, (user.id, current.id))
     return acceptance
 
 

@@ -147,3 +147,21 @@ def test_staff_accounts_are_not_deleted_here(client, ctx):
 def test_leaving_pages_need_a_sign_in(client, path):
     r = client.get(path)
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_deletion_tells_other_features_so_they_can_erase_their_own_records(client, ctx):
+    from club.members.signals import account_deleted
+
+    member = make_member()
+    heard = []
+
+    def receiver(_sender, user_id, **_kw):
+        heard.append(user_id)
+
+    account_deleted.connect(receiver)
+    try:
+        login(client, member)
+        client.post("/me/delete", data={"password": PASSWORD, "confirm": "y"})
+    finally:
+        account_deleted.disconnect(receiver)
+    assert heard == [member.id]
