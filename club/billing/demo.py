@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from club.billing.service import end_of_day
 from club.core import settings
 from club.extensions import db
 from club.members.service import membership_of
@@ -21,7 +22,7 @@ def seed_demo(people: dict[str, User]) -> None:
     membership.kind = "offline"
     membership.plan = "annual"
     membership.initiation_paid = True
-    membership.current_period_end = utcnow() + timedelta(days=(end - today).days + 1)
+    membership.current_period_end = end_of_day(end)
     currency = str(settings.get("currency"))
     for amount, reference in ((int(settings.get("fee_initiation_cents")), "DEMO-TRANSFER-0001 initiation"),
                               (int(settings.get("fee_annual_cents")), "DEMO-TRANSFER-0001 annual")):

@@ -96,9 +96,9 @@ def _club_date(value: datetime | None) -> date | None:
     return value.astimezone(ZoneInfo(settings.get("timezone"))).date() if value else None
 
 
-def _end_of_day(day: date) -> datetime:
+def end_of_day(day: date) -> datetime:
     """An offline period covers its last day in full, in the club's time zone."""
-    local = datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.get("timezone")))
+    local = datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(settings.get("timezone")))
     return local.astimezone(timezone.utc)
 
 
@@ -636,7 +636,7 @@ def record_offline_payment(membership_id: int, *, amount_cents: int, paid_on: da
     audit.record("billing.payment_received", actor=actor, subject=membership, payment_id=payment.id,
                  source="offline", amount_cents=amount_cents, currency=payment.currency,
                  period_start=period_start, period_end=period_end)
-    ends_at = _end_of_day(period_end)
+    ends_at = end_of_day(period_end)
     if includes_initiation:
         membership.initiation_paid = True
     if ends_at > utcnow():
@@ -650,14 +650,14 @@ def record_offline_payment(membership_id: int, *, amount_cents: int, paid_on: da
 
 def grant_complimentary(membership_id: int, *, ends_on: date | None, reason: str, actor: User) -> Membership:
     """An admin gives a membership free of charge, open-ended or until a date."""
-    if ends_on is not None and _end_of_day(ends_on) <= utcnow():
+    if ends_on is not None and end_of_day(ends_on) <= utcnow():
         raise BillingError("The end date must be in the future.")
     begin_write()
     membership = _locked(membership_id)
     if _has_live_stripe_subscription(membership):
         raise BillingError("This member pays by card through Stripe; cancel that subscription first.")
     membership.kind = "complimentary"
-    membership.current_period_end = _end_of_day(ends_on) if ends_on else None
+    membership.current_period_end = end_of_day(ends_on) if ends_on else None
     membership.grace_until = None
     audit.record("billing.complimentary_granted", actor=actor, subject=membership, ends_on=ends_on, reason=reason)
     _activate(membership, actor=actor, reason=reason or "complimentary membership")
