@@ -198,3 +198,26 @@ def test_admin_list_shows_who_needs_attention_in_bounded_queries(ctx, client, ap
         event.remove(engine, "before_cursor_execute", count)
     assert body.count("Awaiting payment") >= 6 and body.count("Payment failed") >= 6
     assert len(statements) <= 8
+
+
+def test_the_billing_page_runs_a_bounded_number_of_queries(ctx, client, app):
+    from sqlalchemy import event
+
+    admin, user = make_admin(), make_applicant()
+    today = date.today()
+    for n in range(12):
+        service.record_offline_payment(membership_of(user).id, amount_cents=15000 + n, paid_on=today,
+                                       reference=f"T{n}", period_start=today, period_end=today + timedelta(days=30),
+                                       includes_initiation=False, actor=admin)
+    login(client, user)
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        body = client.get("/billing").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert body.count("<td class=\"muted\">T") == 12
+    assert len(statements) <= 10, len(statements)
