@@ -205,3 +205,26 @@ def test_service_functions_other_features_use(ctx):
     assert [i.id for i in referrals] == [invitation.id] and referrals[0].application.id == application.id
     assert service.invites_left(inviter) == 2
     assert service.is_ready_for_decision(application) is False
+
+
+@pytest.mark.parametrize("state, words", [
+    ("submitted", "It goes to review once 2 members have endorsed you."),
+    ("approved", "You are admitted."),
+    ("waitlisted", "The club would like to come back to you later."),
+    ("rejected", "The club has decided not to admit you at this time."),
+    ("withdrawn", "You withdrew your application"),
+])
+def test_the_status_page_in_every_state(client, ctx, state, words):
+    from club.models import utcnow
+
+    applicant, application, _inv = make_application()
+    application.state = state
+    if state == "withdrawn":
+        application.withdrawn_at = utcnow()
+    db.session.commit()
+    _applicant_client(client, applicant)
+    page = client.get("/application").get_data(as_text=True)
+    assert words in page
+    assert ("Ask for an endorsement" in page) is (state == "submitted")
+    assert ("Withdraw my application" in page) is (state in ("submitted", "waitlisted"))
+    assert ('href="/billing"' in page) is (state == "approved")

@@ -226,3 +226,13 @@ def test_the_invites_page_runs_a_bounded_number_of_queries(app, client, ctx):
         make_invitation(member, email=f"many{i}@example.net", created_at=utcnow() - timedelta(days=200))
     make_application(member, email="applied@example.net")
     assert count_queries("/invites") == few
+
+
+def test_the_link_names_the_invitation_without_carrying_the_email(ctx):
+    import base64
+
+    invitation = make_invitation(email="private.person@example.net")
+    token = service.invitation_token(invitation)
+    payload = token.split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert b"private.person" not in decoded and b"example.net" not in decoded
