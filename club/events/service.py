@@ -491,8 +491,12 @@ def update_event(actor: User, event_id: int, draft: EventDraft) -> Event:
         if draft.capacity < event.seats_taken:
             raise EventError(f"{event.seats_taken} seats are already confirmed; the capacity cannot be lower.",
                              "capacity")
+        moved = draft.starts_at != event.starts_at
         _apply(event, draft, actor)
         event.sequence += 1
+        if moved:  # a reminder about the old time must go again, about the new one
+            db.session.execute(update(Booking).where(Booking.event_id == event.id)
+                               .values(reminder_sent_at=None).execution_options(synchronize_session=False))
         db.session.flush()
         if event.is_invite_only:
             still = {i.user_id for i in event.invitations}
@@ -673,50 +677,62 @@ def event_ics(user: User | None, event_id: int) -> tuple[Event, bytes]:
 
 # Reminders and feedback -------------------------------------------------------------------------
 
-def _claim(column, booking_id: int, now: datetime) -> bool:
-    """Mark one booking's mail as sent, unless another run did: only the winner sends it."""
+def _claim(column, booking_id: int, now: datetime) -> Booking | None:
+    """Mark one booking's mail as sent, unless another run did: only the winner gets the booking
+    back and sends the mail. Its own short write transaction, so overlapping cron runs queue
+    behind each other instead of failing."""
+    begin_write()
     result = db.session.execute(update(Booking).where(Booking.id == booking_id, column.is_(None))
                                 .values({column.key: now}).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        db.session.rollback()
+        return None
+    return db.session.scalars(select(Booking).where(Booking.id == booking_id)
+                              .options(selectinload(Booking.event), selectinload(Booking.user))).one()
 
 
 def send_reminders(now: datetime | None = None) -> int:
     """Mail every confirmed member whose event starts within the next day, once. Safe to run often."""
     now = now or utcnow()
-    due = db.session.scalars(
-        select(Booking).join(Event, Event.id == Booking.event_id)
+    due = list(db.session.scalars(
+        select(Booking.id).join(Event, Event.id == Booking.event_id)
         .where(Booking.state == BOOKING_CONFIRMED, Booking.reminder_sent_at.is_(None), Event.state == EVENT_PUBLISHED,
                Event.starts_at > now, Event.starts_at <= now + REMINDER_LEAD)
-        .options(contains_eager(Booking.event), selectinload(Booking.user))).all()
+        .order_by(Event.starts_at, Booking.id)))
+    db.session.commit()
     sent = 0
-    for booking in due:
-        if _claim(Booking.reminder_sent_at, booking.id, now):
+    for booking_id in due:
+        booking = _claim(Booking.reminder_sent_at, booking_id, now)
+        if booking is not None:
             send_mail(booking.user.email, f"Tomorrow: {booking.event.title}", "event_reminder", user=booking.user,
                       event=booking.event, booking=booking, link=_event_link(booking.event))
+            db.session.commit()
             sent += 1
-        db.session.commit()
     return sent
 
 
 def send_feedback_requests(now: datetime | None = None) -> int:
-    """After an event, ask the people who were there how it was, once each."""
+    """After an event, ask the people who were there how it was, once each (see
+    ``rules.may_give_feedback`` for who counts as there)."""
     now = now or utcnow()
-    events = list(db.session.scalars(select(Event).where(
+    events = list(db.session.scalars(select(Event.id).where(
         Event.state == EVENT_PUBLISHED, Event.ends_at <= now, Event.ends_at > now - FEEDBACK_WINDOW)))
+    due = []
+    for event_id in events:
+        query = select(Booking.id).where(Booking.event_id == event_id, Booking.state == BOOKING_CONFIRMED,
+                                         Booking.feedback_requested_at.is_(None))
+        if _check_in_used(event_id):
+            query = query.where(Booking.attendance == ATTENDED)
+        due.extend(db.session.scalars(query))
+    db.session.commit()
     sent = 0
-    for event in events:
-        check_in_used = _check_in_used(event.id)
-        bookings = db.session.scalars(select(Booking).where(
-            Booking.event_id == event.id, Booking.state == BOOKING_CONFIRMED, Booking.feedback_requested_at.is_(None))
-            .options(selectinload(Booking.user))).all()
-        for booking in bookings:
-            if check_in_used and booking.attendance != ATTENDED:
-                continue
-            if _claim(Booking.feedback_requested_at, booking.id, now):
-                send_mail(booking.user.email, f"How was {event.title}?", "event_feedback_request",
-                          user=booking.user, event=event, link=f"{_event_link(event)}/feedback")
-                sent += 1
+    for booking_id in due:
+        booking = _claim(Booking.feedback_requested_at, booking_id, now)
+        if booking is not None:
+            send_mail(booking.user.email, f"How was {booking.event.title}?", "event_feedback_request",
+                      user=booking.user, event=booking.event, link=f"{_event_link(booking.event)}/feedback")
             db.session.commit()
+            sent += 1
     return sent
 
 

@@ -89,3 +89,28 @@ def test_no_feedback_before_the_event_is_over(ctx):
     page = service.event_page(member, event.id)
     assert page.may_give_feedback is False
     assert reload(event).state == "published"
+
+
+def test_overlapping_reminder_runs_still_send_each_reminder_once(app, ctx, outbox):
+    from tests.events.test_concurrency import run_together
+
+    members = [make_member() for _ in range(6)]
+    event = make_event(starts_in=timedelta(hours=12), capacity=10)
+    for m in members:
+        seat(event, m)
+    results, errors = run_together(app, [(members[0].id, lambda _user: service.send_reminders())] * 4)
+    assert errors == [None] * 4 and sum(results) == 6
+    assert sorted(len(outbox.to(m.email)) for m in members) == [1] * 6
+
+
+def test_moving_an_event_sends_the_reminder_again(ctx, outbox):
+    curator = make_curator()
+    member = make_member()
+    event = make_event(starts_in=timedelta(hours=12))
+    seat(event, member)
+    assert service.send_reminders() == 1
+    _, values = service.event_form_data(curator, event.id)
+    values["starts_at"] = service.local_to_utc(values["starts_at"]) + timedelta(hours=2)
+    values["ends_at"] = service.local_to_utc(values["ends_at"]) + timedelta(hours=2)
+    service.update_event(curator, event.id, service.EventDraft(**values))
+    assert service.send_reminders() == 1
