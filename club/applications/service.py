@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from club.applications import rules
 from club.auth.service import AccountError, create_account, find_user_by_email, normalize_email
 from club.core import audit, settings
+from club.core.database import begin_write
 from club.core.mail import send_mail
 from club.core.tokens import Signer, TokenExpired, TokenInvalid, keyed_hash
 from club.extensions import db
@@ -101,18 +102,6 @@ class ApplicationError(Exception):
 
 class EndorsementError(Exception):
     """Refused; the message is safe to show."""
-
-
-def begin_write() -> None:
-    """Start the use case's transaction as a writer (SQLite: BEGIN IMMEDIATE) before it reads.
-
-    ``club.core.database.begin_write`` asks the scoped-session proxy ``in_transaction()``, which
-    the proxy does not have (AttributeError); this asks the session itself. Drop it once core is fixed.
-    """
-    session = db.session()
-    if session.in_transaction():
-        session.commit()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 # Invites -----------------------------------------------------------------------------------
