@@ -465,6 +465,16 @@ def create_event(actor: User, draft: EventDraft) -> Event:
     _check_draft(draft)
     if draft.starts_at <= utcnow():
         raise EventError("The start must be in the future.", "starts_at")
+    # A double submit (or a second click while the first is on its way) must not make two events:
+    # the same person creating the same title at the same start within minutes is the same event.
+    begin_write()
+    db.session.scalars(select(User.id).where(User.id == actor.id).with_for_update()).first()
+    twin = db.session.scalars(select(Event).where(
+        Event.created_by_id == actor.id, Event.title == draft.title.strip(), Event.starts_at == draft.starts_at,
+        Event.created_at > utcnow() - timedelta(minutes=10))).first()
+    if twin is not None:
+        db.session.rollback()
+        return twin
     event = Event(state=EVENT_DRAFT, created_by_id=actor.id, seats_taken=0, title="", venue_name="",
                   capacity=draft.capacity, starts_at=draft.starts_at, ends_at=draft.ends_at)
     db.session.add(event)

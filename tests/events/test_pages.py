@@ -226,3 +226,22 @@ def test_staff_see_the_attendee_link_on_the_event_page(client, ctx):
     event = make_event()
     login(client, curator)
     assert f'/events/{event.id}/attendees"' in client.get(f"/events/{event.id}").get_data(as_text=True)
+
+
+def test_a_double_submitted_new_event_is_created_once(client, ctx):
+    curator = make_curator()
+    login(client, curator)
+    data = {**_form(), "host_id": str(curator.id)}
+    first = client.post("/events/new", data=data)
+    second = client.post("/events/new", data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Event)) == 1
+
+
+def test_nothing_is_recommended_to_someone_without_access(ctx):
+    from club.members import states
+
+    lapsed = make_member(state=states.LAPSED)
+    make_event()
+    assert service.recommended_events_for(lapsed) == []
