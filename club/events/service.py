@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -190,7 +190,6 @@ class EventPage:
     may_give_feedback: bool
     feedback_given: bool
     is_staff: bool
-    guest_choices: list[int] = field(default_factory=list)
 
 
 def event_page(user: User | None, event_id: int) -> EventPage:
@@ -210,7 +209,6 @@ def event_page(user: User | None, event_id: int) -> EventPage:
             state=booking.state, starts_at=event.starts_at, cutoff_hours=event.cancel_cutoff_hours, now=now),
         cancellation_closes_at=rules.cancellation_closes_at(event.starts_at, event.cancel_cutoff_hours),
         started=started, may_give_feedback=may_feedback, feedback_given=feedback_given, is_staff=user.is_staff,
-        guest_choices=list(range(0, event.max_guests + 1)),
     )
 
 
