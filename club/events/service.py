@@ -122,10 +122,11 @@ def _event_listing(user: User, *conditions) -> list[Event]:
 
 
 def events_page(user: User, tag: str | None = None) -> EventsPage:
-    """Upcoming events the person may see (staff also see drafts and called-off ones), optionally
+    """Events not yet over that the person may see (staff also see drafts and called-off ones), optionally
     those with one interest tag; with the person's own bookings. A fixed number of queries."""
     now = utcnow()
-    conditions = [Event.starts_at > now]
+    # An evening under way stays listed until it ends: the host needs it for the door list.
+    conditions = [Event.ends_at > now]
     if not user.is_staff:
         conditions.append(Event.state == EVENT_PUBLISHED)
     if tag:

@@ -245,3 +245,15 @@ def test_nothing_is_recommended_to_someone_without_access(ctx):
     lapsed = make_member(state=states.LAPSED)
     make_event()
     assert service.recommended_events_for(lapsed) == []
+
+
+def test_an_evening_under_way_stays_listed_with_booking_closed(client, ctx):
+    member = make_member()
+    make_event("Under way", starts_in=timedelta(hours=-1), hours=3)
+    make_event("Over", starts_in=timedelta(hours=-4), hours=2)
+    login(client, member)
+    body = client.get("/events").get_data(as_text=True)
+    assert "Under way" in body and "Over" not in body
+    event_id = db.session.scalars(db.select(Event.id).where(Event.title == "Under way")).one()
+    page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "booking is closed" in page and "Join the waitlist" not in page and ">Book<" not in page
