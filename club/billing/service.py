@@ -446,8 +446,9 @@ def handle_webhook(payload: bytes, signature: str | None) -> WebhookResult:
     handler = HANDLERS.get(event.type)
     if handler is None:
         return WebhookResult(200, "ignored")
-    if _already_processed(event.id):
-        db.session.rollback()
+    seen = _already_processed(event.id)
+    db.session.rollback()  # hold no transaction open while Stripe answers
+    if seen:
         return WebhookResult(200, "duplicate")
     try:
         apply = handler(gw, event)  # reads Stripe before taking the write lock

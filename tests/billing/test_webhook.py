@@ -161,6 +161,8 @@ def test_a_database_failure_rolls_back_the_payment_and_answers_500(ctx, client, 
     ("customer.subscription.created", states.PENDING_PAYMENT, "incomplete", False, states.PENDING_PAYMENT),
     ("customer.subscription.updated", states.PENDING_PAYMENT, "incomplete_expired", False, states.PENDING_PAYMENT),
     ("customer.subscription.updated", states.ACTIVE, "active", True, states.CANCELLING),
+    # paid and cancelled before we heard of either: active in between, then cancelling
+    ("customer.subscription.updated", states.PENDING_PAYMENT, "active", True, states.CANCELLING),
     ("customer.subscription.updated", states.CANCELLING, "active", False, states.ACTIVE),
     ("customer.subscription.updated", states.ACTIVE, "past_due", False, states.PAST_DUE),
     ("customer.subscription.updated", states.PAST_DUE, "active", False, states.ACTIVE),
@@ -241,3 +243,18 @@ def test_a_suspended_member_stays_suspended_but_reinstates_to_what_stripe_says(c
     deliver(client, event("customer.subscription.updated", sub))
     m = _state(user)
     assert m.state == states.SUSPENDED and m.suspended_from == states.PAST_DUE
+
+
+def test_two_deliveries_racing_past_the_check_record_the_effect_once(ctx, client, stripe_on, monkeypatch):
+    import club.billing.service as service
+
+    user, membership, sub = make_stripe_member(stripe_on)
+    invoice = stripe_on.add_invoice(customer=membership.stripe_customer_id, subscription=sub["id"], amount_paid=15000)
+    evt = event("invoice.paid", invoice)
+    # Both deliveries pass the "seen?" checks, as two concurrent requests could; the event id's
+    # primary key stops the second, and its payment row goes with it.
+    monkeypatch.setattr(service, "_already_processed", lambda _id: False)
+    assert deliver(client, evt).get_json() == {"outcome": "processed"}
+    assert deliver(client, evt).get_json() == {"outcome": "duplicate"}
+    assert db.session.scalar(db.select(db.func.count(Payment.id))) == 1
+    assert len(_audit("billing.payment_received")) == 1
