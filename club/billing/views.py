@@ -1,7 +1,7 @@
 """Billing pages: the member's /billing, Stripe's webhook, and the admin's /admin/billing."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from club.billing import service
@@ -18,6 +18,11 @@ bp.record_once(lambda state: service.check_stripe_config(state.app))
 @bp.context_processor
 def _state_labels():
     return {"labels": states.LABELS}
+
+
+def _public_url(endpoint: str) -> str:
+    """Where Stripe sends the member back: the club's public address, not whatever Host reached us."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint)
 
 
 # Member ---------------------------------------------------------------------------------------
@@ -43,8 +48,8 @@ def checkout():
         try:
             url = service.start_checkout(
                 current_user, form.plan.data,
-                success_url=url_for("billing.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
-                cancel_url=url_for("billing.billing", _external=True),
+                success_url=_public_url("billing.success") + "?session_id={CHECKOUT_SESSION_ID}",
+                cancel_url=_public_url("billing.billing"),
             )
             return redirect(url, 303)
         except service.BillingError as exc:
@@ -66,7 +71,7 @@ def success():
 @limiter.limit("10/minute")
 def portal():
     try:
-        return redirect(service.portal_url(current_user, url_for("billing.billing", _external=True)), 303)
+        return redirect(service.portal_url(current_user, _public_url("billing.billing")), 303)
     except service.BillingError as exc:
         flash(str(exc), "error")
         return redirect(url_for("billing.billing"), 303)
