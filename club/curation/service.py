@@ -12,12 +12,13 @@ from typing import Any
 
 from flask import url_for
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from club.auth.service import create_account, find_user_by_email, make_reset_token
 from club.core import audit, settings
-from club.core.database import is_postgresql
+from club.core.database import begin_write, is_postgresql
 from club.core.mail import send_mail
 from club.curation import matching
 from club.extensions import db
@@ -784,15 +785,17 @@ def purge_applicants(now: datetime | None = None, retention_days: int | None = N
         application.city = application.occupation = application.company = None
         application.motivation = application.contribution = None
         application.links, application.interests, application.languages = [], [], []
+        application.endorsers_asked = []  # the emails the applicant typed when asking for endorsements
         application.erased_at = now
         application.invitation.email = application.email
         application.invitation.note = None
         for endorsement in application.endorsements:
             endorsement.statement = None
-        for review in db.session.scalars(select(Review).where(Review.application_id == application.id)):
-            review.comment = None
         erased.append(ErasedApplication(application.id, application.state, closed_at, account_id))
     if erased:
+        # Curators' comments quote the applicant; the scores stay for the statistics.
+        db.session.execute(sa_update(Review).where(Review.application_id.in_([e.application_id for e in erased]))
+                           .values(comment=None))
         audit.record("applications.purged", applications=[e.application_id for e in erased],
                      accounts=[e.account_id for e in erased if e.account_id], retention_days=days)
     db.session.commit()
@@ -819,20 +822,6 @@ def _erase_account(user_id: int | None, application_id: int) -> int | None:
     user.password_hash = None
     user.end_all_sessions()
     return user.id
-
-
-# ----------------------------------------------------------------------------------------------
-
-def begin_write() -> None:
-    """Start this use case's transaction as a writer (SQLite: BEGIN IMMEDIATE) before it reads.
-
-    Same as ``club.core.database.begin_write``, which calls ``in_transaction`` on the scoped
-    session proxy (an AttributeError); this one asks the session itself.
-    """
-    session = db.session()
-    if session.in_transaction():
-        session.commit()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def _require_staff(user: User) -> None:

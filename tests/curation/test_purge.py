@@ -24,6 +24,7 @@ def test_purge_erases_old_rejected_and_withdrawn_applicants_and_says_so(app, ctx
     curator = make_curator()
     inviter = make_member()
     rejected = _old("rejected", 200, inviter=inviter, name="Rhea Rejected", email="rhea@example.org")
+    rejected.endorsers_asked = ["friend.of.rhea@example.org"]
     db.session.add(Review(application_id=rejected.id, curator_id=curator.id, score=2, comment="about Rhea"))
     db.session.add(EmailCooldown(email_hash="h" * 64, until=utcnow() + timedelta(days=100)))
     withdrawn = _old("withdrawn", 181, inviter=inviter, name="Walt Withdrawn")
@@ -43,6 +44,7 @@ def test_purge_erases_old_rejected_and_withdrawn_applicants_and_says_so(app, ctx
     erased = db.session.get(Application, rejected.id)
     assert erased.erased_at is not None and erased.full_name == "Erased applicant"
     assert "rhea" not in erased.email and erased.motivation is None and erased.links == [] and erased.city is None
+    assert erased.endorsers_asked == []
     # kept for the statistics
     assert erased.state == "rejected" and erased.decided_at is not None and erased.endorsement_count == 2
     assert erased.invitation.inviter_id == inviter.id and "rhea" not in erased.invitation.email
