@@ -22,6 +22,7 @@ from club.billing import rules
 from club.billing.gateway import (BadSignature, GatewayError, Invoice, StripeGateway, Subscription,
                                   WebhookEvent)
 from club.core import audit, settings
+from club.core.database import begin_write
 from club.core.mail import send_mail
 from club.extensions import db
 from club.members import states
@@ -38,18 +39,6 @@ INITIATION_LOOKUP_KEY = "club_initiation"
 
 class BillingError(Exception):
     """A billing request that cannot be done; the message is meant for the person who asked."""
-
-
-def begin_write() -> None:
-    """Start the use case's transaction as a writer (SQLite: BEGIN IMMEDIATE) before it reads.
-
-    ``club.core.database.begin_write`` asks the scoped-session proxy for ``in_transaction``,
-    which SQLAlchemy 2.1 does not proxy (AttributeError); this asks the session itself.
-    """
-    session = db.session()
-    if session.in_transaction():
-        session.commit()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 # Configuration --------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ def membership_of(user: User) -> Membership | None:
 
 def has_member_access(user: User) -> bool:
     membership = membership_of(user)
-    return membership is not None and states.has_access(membership.state)
+    return membership is not None and states.grants_access(membership.state, membership.grace_until, utcnow())
 
 
 def change_membership_state(

@@ -6,6 +6,8 @@ ended. The admin can suspend from any live state and reinstate to the state held
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 PENDING_PAYMENT = "pending_payment"
 ACTIVE = "active"
 PAST_DUE = "past_due"
@@ -44,6 +46,16 @@ class InvalidTransition(ValueError):
 
 def has_access(state: str | None) -> bool:
     return state in ACCESS_STATES
+
+
+def grants_access(state: str | None, grace_until: datetime | None, now: datetime) -> bool:
+    """Access right now: a past-due member keeps it only until their grace period ends.
+
+    The nightly sync moves such members to lapsed; this keeps the door shut in between.
+    """
+    if not has_access(state):
+        return False
+    return not (state == PAST_DUE and grace_until is not None and grace_until <= now)
 
 
 def can_move(current: str, new: str) -> bool:
