@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from club.core import audit
+from club.core.database import begin_write
 from club.core.mail import send_mail
 from club.extensions import db
 from club.members import request_states as rs
@@ -45,6 +46,7 @@ def open_request(member: User, topic: str, body: str) -> CuratorRequest:
     if topic not in rs.TOPICS and topic != rs.HELLO:
         raise RequestError("Choose what your request is about.")
     body = _clean(body)
+    _one_at_a_time(member.id)
     curator = curator_of(member)
     existing = _recent_duplicate(member, topic, body)
     if existing is not None:
@@ -89,8 +91,9 @@ def request_for_member(member: User, request_id: int) -> CuratorRequest:
 
 
 def member_writes(member: User, request_id: int, body: str) -> RequestMessage:
-    request = request_for_member(member, request_id)
     body = _clean(body)
+    _one_at_a_time(member.id)
+    request = request_for_member(member, request_id)
     duplicate = _last_if_same(request, member, body)
     if duplicate is not None:
         return duplicate
@@ -142,8 +145,12 @@ def request_for_staff(staff: User, request_id: int) -> CuratorRequest:
 
 def staff_answers(staff: User, request_id: int, body: str, new_state: str | None = None) -> RequestMessage:
     """The curator answers in the thread (and may change the state); the member is told by mail."""
-    request = request_for_staff(staff, request_id)
     body = _clean(body)
+    owner = db.session.scalar(db.select(CuratorRequest.member_id).where(CuratorRequest.id == request_id))
+    if owner is None:
+        raise RequestNotFound("There is no such request.")
+    _one_at_a_time(owner)
+    request = request_for_staff(staff, request_id)
     duplicate = _last_if_same(request, staff, body)
     if duplicate is not None:
         return duplicate
@@ -193,6 +200,7 @@ def open_curator_change(member: User) -> CuratorChangeRequest | None:
 
 def ask_for_another_curator(member: User, reason: str) -> CuratorChangeRequest:
     """One open ask at a time; it goes to the admins, who reassign in curation."""
+    _one_at_a_time(member.id)
     existing = open_curator_change(member)
     if existing is not None:
         return existing
@@ -236,6 +244,13 @@ def resolve_curator_change(admin: User, change_id: int) -> CuratorChangeRequest:
 
 
 # Helpers ---------------------------------------------------------------------------------------
+
+def _one_at_a_time(member_id: int) -> None:
+    """Serialise writes to one member's threads, so two identical submits arriving together
+    still find each other (SQLite: the write lock from the start; PostgreSQL: the member's row)."""
+    begin_write()
+    db.session.execute(db.select(User.id).where(User.id == member_id).with_for_update()).first()
+
 
 def _clean(body: str) -> str:
     body = (body or "").strip()

@@ -198,3 +198,36 @@ def test_a_member_asks_for_another_curator_and_the_admin_resolves_it(client, ctx
     db.session.expire_all()
     assert db.session.get(CuratorChangeRequest, change.id).state == "done"
     assert "Nobody is asking" in client.get("/admin/curator-requests").get_data(as_text=True)
+
+
+def test_identical_requests_sent_at_the_same_instant_make_one(app, ctx):
+    """Six tabs submit the same request together: one request, one message (both databases)."""
+    import threading
+
+    from club.members import requests_service
+    from club.models import User
+
+    member_id = make_member(curator=make_curator()).id  # read here: threads must not touch this session
+    barrier, errors = threading.Barrier(6), []
+
+    def submit():
+        with app.app_context():
+            try:
+                user = db.session.get(User, member_id)
+                db.session.rollback()
+                barrier.wait(timeout=30)
+                requests_service.open_request(user, "help", "The very same words.")
+            except Exception as exc:  # noqa: BLE001 - asserted below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    db.session.commit()
+    assert errors == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(CuratorRequest)) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(RequestMessage)) == 1
