@@ -50,14 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_feature_blueprints(app: Flask) -> None:
-    """Feature packages that exist register themselves; each owns its URLs."""
-    import importlib
+    """Feature packages register themselves; each owns its URLs."""
+    from club.features import feature_modules
 
-    for name in ("applications", "curation", "billing", "events", "members"):
-        try:
-            module = importlib.import_module(f"club.{name}.views")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"club.{name}.views":
-                raise
-            continue
+    for module in feature_modules("views"):
         app.register_blueprint(module.bp)

@@ -5,12 +5,12 @@ Each feature that has demo data offers ``seed_demo(people)`` in ``club/<feature>
 """
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
 from club.auth.service import create_account, find_user_by_email
 from club.core import settings
 from club.extensions import db
+from club.features import feature_modules
 from club.members import states
 from club.models import (ROLE_ADMIN, ROLE_CURATOR, CuratorProfile, InterestTag, MemberProfile, Membership,
                          RulesVersion, utcnow)
@@ -52,13 +52,7 @@ def seed() -> bool:
         db.session.add(MemberProfile(user_id=user.id, city=city, interests=interests, languages=["English"]))
         people[key] = user
     db.session.flush()
-    for name in ("applications", "curation", "billing", "events", "members"):
-        try:
-            module = importlib.import_module(f"club.{name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"club.{name}.demo":
-                raise
-            continue
+    for module in feature_modules("demo"):
         module.seed_demo(people)
     db.session.commit()
     return True

@@ -4,8 +4,6 @@ Feature packages add their own commands in their ``cli.py`` (registered here whe
 """
 from __future__ import annotations
 
-import importlib
-
 import click
 from flask import Flask
 
@@ -15,13 +13,9 @@ from club.extensions import db
 def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
-    for name in ("applications", "curation", "billing", "events", "members"):
-        try:
-            module = importlib.import_module(f"club.{name}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"club.{name}.cli":
-                raise
-            continue
+    from club.features import feature_modules
+
+    for module in feature_modules("cli"):
         for command in module.commands:
             app.cli.add_command(command)
 
