@@ -12,11 +12,13 @@ from typing import Any
 
 from flask import url_for
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from club.auth.service import create_account, find_user_by_email, make_reset_token
+from club.applications.service import erase_application
 from club.core import audit, settings
 from club.core.database import begin_write, is_postgresql
 from club.core.mail import send_mail
@@ -780,17 +782,7 @@ def purge_applicants(now: datetime | None = None, retention_days: int | None = N
         closed_at = application.decided_at if application.state == REJECTED else (
             application.withdrawn_at or application.submitted_at)
         account_id = _erase_account(application.user_id, application.id)
-        application.full_name = ERASED_NAME
-        application.email = f"erased-application-{application.id}@erased.invalid"
-        application.city = application.occupation = application.company = None
-        application.motivation = application.contribution = None
-        application.links, application.interests, application.languages = [], [], []
-        application.endorsers_asked = []  # the emails the applicant typed when asking for endorsements
-        application.erased_at = now
-        application.invitation.email = application.email
-        application.invitation.note = None
-        for endorsement in application.endorsements:
-            endorsement.statement = None
+        erase_application(application, name=ERASED_NAME, now=now)
         erased.append(ErasedApplication(application.id, application.state, closed_at, account_id))
     if erased:
         # Curators' comments quote the applicant; the scores stay for the statistics.
@@ -827,3 +819,12 @@ def _erase_account(user_id: int | None, application_id: int) -> int | None:
 def _require_staff(user: User) -> None:
     if user is None or not getattr(user, "is_staff", False):
         raise NotAllowed("Only curators and admins may do this.")
+
+
+def erase_notes_about(_sender, *, user_id: int, **_kwargs) -> None:
+    """Receiver of ``account_deleted``: curators' notes about a deleted member go with them.
+
+    Runs inside the deleting transaction (no commit). The audit log keeps that notes existed
+    only through its own entries, which hold no note text.
+    """
+    db.session.execute(sa_delete(MemberNote).where(MemberNote.member_id == user_id))

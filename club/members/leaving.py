@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from flask import current_app
 
+from club.applications.service import erase_application
 from club.core import audit
 from club.core.mail import send_mail
+from club.core.signals import account_deleted
 from club.core.passwords import verify_password
 from club.extensions import db
 from club.members import photos, states
 from club.members.service import change_membership_state, membership_of
-from club.members.signals import account_deleted
 from club.models import Application, Endorsement, Invitation, MemberProfile, User, utcnow
 from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
 
@@ -106,12 +107,7 @@ def _erase(user: User) -> None:
         profile.directory_listed, profile.directory_fields = False, []
 
     for application in db.session.scalars(db.select(Application).where(Application.user_id == user.id)):
-        application.full_name = FORMER_NAME
-        application.email = user.email
-        for column in ("city", "occupation", "company", "motivation", "contribution"):
-            setattr(application, column, None)
-        application.links, application.interests, application.languages = [], [], []
-        application.erased_at = now
+        erase_application(application, name=FORMER_NAME, now=now)
     db.session.execute(db.update(Endorsement).where(Endorsement.endorser_id == user.id)
                        .values(statement=None))
     db.session.execute(db.update(Invitation).where(Invitation.inviter_id == user.id).values(note=None))

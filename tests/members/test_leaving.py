@@ -8,7 +8,8 @@ import pytest
 from club.extensions import db
 from club.members import states
 from club.members.service import membership_of
-from club.models import AuditEntry, MemberProfile, User, utcnow
+from club.core.passwords import hash_password
+from club.models import AuditEntry, MemberProfile, Membership, User, utcnow
 from club.models.billing import Payment
 from club.models.events import BOOKING_CONFIRMED, BOOKING_RELEASED, BOOKING_WAITLISTED, Booking
 from club.models.members import CuratorRequest, RequestMessage
@@ -150,7 +151,7 @@ def test_leaving_pages_need_a_sign_in(client, path):
 
 
 def test_deletion_tells_other_features_so_they_can_erase_their_own_records(client, ctx):
-    from club.members.signals import account_deleted
+    from club.core.signals import account_deleted
 
     member = make_member()
     heard = []
@@ -165,3 +166,25 @@ def test_deletion_tells_other_features_so_they_can_erase_their_own_records(clien
     finally:
         account_deleted.disconnect(receiver)
     assert heard == [member.id]
+
+
+def test_deletion_erases_curators_notes_and_the_invitation_addressed_to_the_member(client, ctx):
+    from club.models import Application, Invitation
+    from club.models.curation import MemberNote
+    from tests.curation.factories import make_application
+
+    curator = make_curator()
+    application = make_application(state="approved", email="leaving.soon@example.org", name="Lea Ving")
+    member = db.session.get(User, application.user_id)
+    db.session.add(Membership(user_id=member.id, state="active", kind="complimentary", curator_id=curator.id))
+    db.session.add(MemberNote(member_id=member.id, author_id=curator.id, body="Prefers quiet dinners."))
+    db.session.commit()
+    member.password_hash = hash_password(PASSWORD)
+    db.session.commit()
+
+    login(client, member)
+    assert client.post("/me/delete", data={"password": PASSWORD, "confirm": "y"}).status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(MemberNote)) == 0
+    invitation = db.session.get(Invitation, application.invitation_id)
+    assert "leaving.soon" not in invitation.email
+    assert "leaving.soon" not in db.session.get(Application, application.id).email
