@@ -1,13 +1,13 @@
 """Signing in and out, and resetting a forgotten password."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from club.auth import service
 from club.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
+from club.core.security import safe_local_path
 from club.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -23,15 +23,6 @@ def _login_account_key() -> str:
     return "login-account:" + service.normalize_email(request.form.get("email", ""))
 
 
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("5/minute", methods=["POST"], deduct_when=_failed)
 @limiter.limit("5/minute", methods=["POST"], key_func=_login_account_key, deduct_when=_failed)
@@ -45,7 +36,7 @@ def login():
             session.clear()
             session.permanent = True
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
+            return redirect(safe_local_path(request.args.get("next")) or url_for("public.home"))
         form.password.errors.append(LOGIN_FAILED)
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), (400 if form.errors else 200)

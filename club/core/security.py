@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 from typing import Callable
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
@@ -38,6 +39,16 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_version != version or not user.is_active:
         return None
     return user
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site (for ?next=), else None: no open redirects."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
 
 
 def roles_required(*roles: str) -> Callable:

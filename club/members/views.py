@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, send_file, session,
                    url_for)
 from flask_login import current_user, login_required, logout_user
 
 from club.core import settings
-from club.core.security import member_required, roles_required
+from club.core.security import member_required, roles_required, safe_local_path
 from club.extensions import limiter
 from club.members import (directory, export, home as home_service, leaving, privacy, profile_service,
                           request_states, requests_service as rq, welcome)
@@ -63,15 +62,6 @@ def membership_needed(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 # Home and onboarding ---------------------------------------------------------------------------
 
 @bp.route("/me")
@@ -99,7 +89,7 @@ def accept_rules():
             return redirect(url_for("members.accept_rules", next=request.args.get("next")))
         session[_RULES_OK] = [current_user.id, version.id]
         flash("Thank you. Welcome in.", "success")
-        return redirect(_safe_next(request.args.get("next")) or url_for("members.home"))
+        return redirect(safe_local_path(request.args.get("next")) or url_for("members.home"))
     return render_template("members/rules.html", version=version, form=form, accepted=accepted), \
         (400 if form.errors else 200)
 

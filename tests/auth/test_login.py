@@ -1,4 +1,7 @@
+import pytest
+
 from club.auth.views import LOGIN_FAILED
+from club.core.security import safe_local_path
 from tests.factories import PASSWORD, login, make_member, make_user
 
 
@@ -73,3 +76,12 @@ def test_session_cookie_flags(client, ctx):
     r = client.post("/login", data={"email": user.email, "password": PASSWORD})
     cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("target, safe", [
+    ("/admin", "/admin"), ("/events/3?x=1", "/events/3?x=1"), (None, None), ("", None),
+    ("https://evil.example/", None), ("//evil.example/", None), ("/\\evil.example", None),
+    ("javascript:alert(1)", None), ("admin", None),
+])
+def test_only_local_paths_are_followed_after_sign_in(target, safe):
+    assert safe_local_path(target) == safe
