@@ -730,3 +730,7 @@ def erase_application(application: Application, *, name: str, now: datetime) -> 
     application.invitation.note = None
     db.session.execute(db.update(Endorsement).where(Endorsement.application_id == application.id)
                        .values(statement=None))
+    # Curators' comments quote the applicant; their scores stay for the statistics.
+    from club.models.curation import Review
+
+    db.session.execute(db.update(Review).where(Review.application_id == application.id).values(comment=None))

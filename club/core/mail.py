@@ -3,12 +3,17 @@
 Messages are queued on the database session and delivered only after that session's
 transaction commits; a rollback drops them. So no member is told about something that did
 not happen.
+
+SMTP delivery happens on a small background pool, not in the request: a page that mails only
+when an account exists (password reset, endorsement requests) must not answer slower for a
+real member than for a stranger, or its timing would reveal who belongs to the club.
 """
 from __future__ import annotations
 
 import logging
 import re
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -43,18 +48,30 @@ def send_mail(to: str | list[str], subject: str, template: str, **context) -> Em
     return message
 
 
+_smtp_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="club-smtp")
+_SMTP_KEYS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL")
+
+
 def deliver(message: EmailMessage) -> None:
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
-        _deliver_smtp(message)
+        cfg = {key: current_app.config[key] for key in _SMTP_KEYS}
+        _smtp_pool.submit(_deliver_smtp_logged, message, cfg)
     elif backend == "outbox":
         _deliver_outbox(message)
     else:
         raise RuntimeError(f"unknown MAIL_BACKEND {backend!r} (use 'smtp' or 'outbox')")
 
 
-def _deliver_smtp(message: EmailMessage) -> None:
-    cfg = current_app.config
+def _deliver_smtp_logged(message: EmailMessage, cfg: dict) -> None:
+    try:
+        _deliver_smtp(message, cfg)
+        log.info("mail to %s: %s (smtp)", message["To"], message["Subject"])
+    except Exception:  # the change is committed; a mail failure must not undo or hide it
+        log.exception("could not deliver mail to %s: %s", message["To"], message["Subject"])
+
+
+def _deliver_smtp(message: EmailMessage, cfg: dict) -> None:
     smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
         if cfg["MAIL_USE_TLS"]:

@@ -13,7 +13,6 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -685,6 +684,10 @@ def add_note(member_id: int, author: User, body: str) -> MemberNote:
     body = (body or "").strip()
     if not body:
         raise CurationError("Write the note first.", field="body")
+    latest = db.session.scalars(select(MemberNote).where(MemberNote.member_id == user.id)
+                                .order_by(MemberNote.id.desc()).limit(1)).first()
+    if latest is not None and latest.author_id == author.id and latest.body == body:
+        return latest  # the same note sent twice (double click, resubmitted form)
     note = MemberNote(member_id=user.id, author_id=author.id, body=body)
     db.session.add(note)
     db.session.flush()
@@ -785,9 +788,6 @@ def purge_applicants(now: datetime | None = None, retention_days: int | None = N
         erase_application(application, name=ERASED_NAME, now=now)
         erased.append(ErasedApplication(application.id, application.state, closed_at, account_id))
     if erased:
-        # Curators' comments quote the applicant; the scores stay for the statistics.
-        db.session.execute(sa_update(Review).where(Review.application_id.in_([e.application_id for e in erased]))
-                           .values(comment=None))
         audit.record("applications.purged", applications=[e.application_id for e in erased],
                      accounts=[e.account_id for e in erased if e.account_id], retention_days=days)
     db.session.commit()

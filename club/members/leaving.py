@@ -48,9 +48,14 @@ def leave_club(user: User, reason: str = "") -> str:
     from club.billing.service import BillingError, cancel_membership
 
     try:
-        return cancel_membership(user, actor=user, reason=(reason or "").strip()[:500])
+        outcome = cancel_membership(user, actor=user, reason="member cancelled")
     except BillingError as exc:
         raise LeavingError(str(exc)) from exc
+    reason = (reason or "").strip()[:2000]
+    if reason:
+        membership_of(user).leave_reason = reason
+        db.session.commit()
+    return outcome
 
 
 def delete_account(user: User, password: str) -> None:
@@ -98,6 +103,9 @@ def _erase(user: User) -> None:
     user.deleted_at = now
     user.end_all_sessions()
 
+    membership = membership_of(user)
+    if membership is not None:
+        membership.leave_reason = None
     profile = db.session.get(MemberProfile, user.id)
     if profile is not None:
         photos.delete(profile.photo_filename)

@@ -30,6 +30,9 @@ class Membership(db.Model):
     # State held before a suspension, so reinstating returns to it.
     suspended_from: Mapped[str | None] = mapped_column(String(20))
     initiation_paid: Mapped[bool] = mapped_column(default=False)
+    # What the member said when leaving (optional). Kept here, not in the append-only audit log,
+    # so that deleting the account can erase it.
+    leave_reason: Mapped[str | None] = mapped_column(Text)
     stripe_customer_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

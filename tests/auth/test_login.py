@@ -85,3 +85,21 @@ def test_session_cookie_flags(client, ctx):
 ])
 def test_only_local_paths_are_followed_after_sign_in(target, safe):
     assert safe_local_path(target) == safe
+
+
+def test_behind_a_trusted_proxy_limits_apply_per_client_not_per_proxy(app):
+    from club import create_app
+
+    proxied = create_app({**{k: app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "ARGON2_TIME_COST",
+                                                         "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM")},
+                          "TESTING": True, "WTF_CSRF_ENABLED": False, "TRUSTED_PROXIES": 1})
+    client = proxied.test_client()
+
+    def attempt(client_address, n):
+        return client.post("/login", data={"email": f"who{n}@example.org", "password": "nope"},
+                           environ_base={"REMOTE_ADDR": "10.0.0.1"}, headers={"X-Forwarded-For": client_address})
+
+    for n in range(5):
+        assert attempt("203.0.113.66", n).status_code == 401
+    assert attempt("203.0.113.66", 5).status_code == 429
+    assert attempt("198.51.100.7", 6).status_code == 401  # another visitor behind the same balancer

@@ -74,3 +74,32 @@ def test_outbox_writes_an_eml_file_and_logs_subject_and_links(ctx, outbox, caplo
     db.session.commit()
     assert len(list(outbox.folder.glob("*.eml"))) == 1
     assert "Your link" in caplog.text and "http://club.test/password/reset/abc" in caplog.text
+
+
+class _SlowCollect(_Collect):
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        await asyncio.sleep(0.3)  # a slow mail relay
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_password_reset_answers_as_fast_for_members_as_for_strangers(app, client, ctx):
+    """Mail goes out after the response, so timing does not reveal who has an account."""
+    handler = _SlowCollect()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    old = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        user = make_user()
+        timings = {}
+        for label, email in (("member", user.email), ("stranger", "nobody@example.org")):
+            start = time.perf_counter()
+            assert client.post("/password/forgot", data={"email": email}).status_code == 200
+            timings[label] = time.perf_counter() - start
+        assert _wait_for(lambda: handler.received)
+    finally:
+        app.config.update(old)
+        controller.stop()
+    assert timings["member"] < 0.2, timings  # the 0.3 s relay is not waited for

@@ -187,3 +187,17 @@ def test_the_notes_export_does_not_run_formulas_in_a_spreadsheet(client, ctx):
     body = client.get("/curation/notes/export").get_data(as_text=True)
     assert "'=HYPERLINK" in body
     assert db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "member.notes_exported")).one()
+
+
+def test_the_same_note_sent_twice_is_kept_once(client, ctx):
+    from club.models.curation import MemberNote
+    from tests.factories import make_curator, make_member
+
+    curator = make_curator()
+    member = make_member(curator=curator)
+    login(client, curator)
+    for _ in range(2):
+        client.post(f"/curation/members/{member.id}/notes", data={"note-body": "Prefers quiet tables."})
+    assert db.session.scalar(db.select(db.func.count()).select_from(MemberNote)) == 1
+    client.post(f"/curation/members/{member.id}/notes", data={"note-body": "Loves Sebald."})
+    assert db.session.scalar(db.select(db.func.count()).select_from(MemberNote)) == 2

@@ -38,7 +38,10 @@ def test_complimentary_without_an_end_date_ends_at_once_and_releases_bookings(cl
     bookings = {b.user_id: b.state for b in db.session.scalars(db.select(Booking))}
     assert bookings == {member.id: BOOKING_RELEASED, waiting.id: BOOKING_CONFIRMED}
     entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "membership.state_changed")).all()
-    assert entry[-1].details["reason"] == "Moving abroad"
+    # the member's own words stay off the append-only audit log, so deletion can erase them
+    assert entry[-1].details["reason"] == "member cancelled"
+    assert "Moving abroad" not in str([e.details for e in db.session.scalars(db.select(AuditEntry))])
+    assert membership_of(member).leave_reason == "Moving abroad"
 
 
 def test_offline_with_a_paid_period_runs_to_its_end(client, ctx):
@@ -188,3 +191,30 @@ def test_deletion_erases_curators_notes_and_the_invitation_addressed_to_the_memb
     invitation = db.session.get(Invitation, application.invitation_id)
     assert "leaving.soon" not in invitation.email
     assert "leaving.soon" not in db.session.get(Application, application.id).email
+
+
+def test_deletion_erases_the_leaving_reason_feedback_words_and_review_comments(client, ctx):
+    from datetime import timedelta
+
+    from club.models.curation import Review
+    from club.models.events import EventFeedback
+    from tests.curation.factories import make_application
+
+    curator = make_curator()
+    application = make_application(state="approved")
+    member = db.session.get(User, application.user_id)
+    member.password_hash = hash_password(PASSWORD)
+    db.session.add(Membership(user_id=member.id, state="active", kind="complimentary", curator_id=curator.id))
+    db.session.add(Review(application_id=application.id, curator_id=curator.id, score=4, comment="Knows Ana well"))
+    event = make_event(capacity=5, starts_in=timedelta(days=-2))
+    db.session.add(EventFeedback(event_id=event.id, user_id=member.id, rating=5, comment="Loved the talk, said Ana"))
+    db.session.commit()
+
+    login(client, member)
+    assert _leave(client, reason="My health, privately").status_code == 302
+    assert client.post("/me/delete", data={"password": PASSWORD, "confirm": "y"}).status_code == 302
+    assert membership_of(member).leave_reason is None
+    feedback = db.session.scalars(db.select(EventFeedback)).one()
+    assert feedback.rating == 5 and feedback.comment == ""
+    review = db.session.scalars(db.select(Review)).one()
+    assert review.score == 4 and review.comment is None

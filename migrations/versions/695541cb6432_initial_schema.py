@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ccd93910fe63
+Revision ID: 695541cb6432
 Revises: 
-Create Date: 2026-11-22 02:15:49.434581
+Create Date: 2026-11-22 02:30:37.812413
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ccd93910fe63'
+revision = '695541cb6432'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -229,6 +229,7 @@ def upgrade():
     sa.Column('grace_until', sa.DateTime(), nullable=True),
     sa.Column('suspended_from', sa.String(length=20), nullable=True),
     sa.Column('initiation_paid', sa.Boolean(), nullable=False),
+    sa.Column('leave_reason', sa.Text(), nullable=True),
     sa.Column('stripe_customer_id', sa.String(length=64), nullable=True),
     sa.Column('stripe_subscription_id', sa.String(length=64), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
