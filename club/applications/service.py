@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from club.applications import rules
 from club.auth.service import AccountError, create_account, find_user_by_email, normalize_email
 from club.core import audit, settings
-from club.core.database import begin_write
+from club.core.database import write_transaction
 from club.core.mail import send_mail
 from club.core.tokens import Signer, TokenExpired, TokenInvalid, keyed_hash
 from club.extensions import db
@@ -159,8 +159,7 @@ def _email_tag(email: str) -> str:
 
 def send_invitation(inviter: User, email: str, note: str | None = None) -> Invitation:
     """Invite ``email`` on behalf of ``inviter`` and mail them the link."""
-    begin_write()
-    try:
+    with write_transaction():
         _lock_row(User, inviter.id)  # one member's invites are counted one request at a time
         email = normalize_email(email)
         now = utcnow()
@@ -186,16 +185,12 @@ def send_invitation(inviter: User, email: str, note: str | None = None) -> Invit
                   note=note, link=link, expires_at=invitation.expires_at)
         audit.record("invitation.sent", actor=inviter, subject=invitation)
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return invitation
 
 
 def revoke_invitation(member: User, invitation_id: int) -> Invitation:
     """Withdraw an unused invite; it no longer counts against the member's quota."""
-    begin_write()
-    try:
+    with write_transaction():
         invitation = db.session.get(Invitation, invitation_id)
         if invitation is None or invitation.inviter_id != member.id:
             raise NotYours()
@@ -208,9 +203,6 @@ def revoke_invitation(member: User, invitation_id: int) -> Invitation:
             invitation.revoked_at = now
             audit.record("invitation.revoked", actor=member, subject=invitation)
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return invitation
 
 
@@ -360,58 +352,56 @@ def submit_application(token: str, answers: Answers) -> User:
     The invite is claimed with a conditional UPDATE, so of two submits racing with the same link
     exactly one creates an application; the other sees the link as used.
     """
-    begin_write()
     try:
-        invitation = _invitation_for_token(token)
-        rules_version = settings.current_rules()
-        if (rules_version.id if rules_version is not None else 0) != answers.rules_version_id:
-            raise ApplicationError("The club rules changed while you were reading them. Please read the new "
-                                   "version above and accept it.", field="accept_rules")
-        now = utcnow()
-        claimed = db.session.execute(
-            update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            raise InviteLinkUsed()
-        try:
-            user = create_account(invitation.email, answers.full_name, answers.password)
-        except AccountError as exc:
-            raise InviteLinkAccountExists() from exc
-        application = Application(
-            invitation_id=invitation.id, user_id=user.id, state=rules.SUBMITTED, full_name=answers.full_name.strip(),
-            email=invitation.email, city=answers.city.strip(), occupation=answers.occupation.strip(),
-            company=(answers.company or "").strip() or None, links=answers.links, interests=answers.interests,
-            languages=answers.languages, motivation=answers.motivation.strip(),
-            contribution=answers.contribution.strip(),
-            rules_version_id=rules_version.id if rules_version is not None else None,
-            endorsement_count=0, endorsers_asked=[], submitted_at=now)
-        db.session.add(application)
-        db.session.flush()
-        # The inviter vouched by inviting: that is the first endorsement.
-        db.session.add(Endorsement(application_id=application.id, endorser_id=invitation.inviter_id, state=ENDORSED,
-                                   statement=invitation.note or INVITER_STATEMENT, requested_at=now, answered_at=now))
-        if rules_version is not None:
-            db.session.add(RulesAcceptance(user_id=user.id, rules_version_id=rules_version.id, accepted_at=now))
-        db.session.flush()
-        _recount(application)
-        audit.record("application.submitted", actor=user, subject=application, invitation_id=invitation.id)
-        required = settings.get("required_endorsements")
-        send_mail(user.email, "Your application has reached us", "application_received", applicant=user,
-                  inviter=invitation.inviter, required=required, link=url_for("applications.status", _external=True))
-        send_mail(invitation.inviter.email, f"{application.full_name} has applied", "invite_accepted",
-                  inviter=invitation.inviter, application=application,
-                  link=url_for("applications.invites", _external=True))
-        db.session.commit()
+        with write_transaction():
+            invitation = _invitation_for_token(token)
+            rules_version = settings.current_rules()
+            if (rules_version.id if rules_version is not None else 0) != answers.rules_version_id:
+                raise ApplicationError("The club rules changed while you were reading them. Please read the new "
+                                       "version above and accept it.", field="accept_rules")
+            now = utcnow()
+            claimed = db.session.execute(
+                update(Invitation)
+                .where(Invitation.id == invitation.id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+                .values(used_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed != 1:
+                raise InviteLinkUsed()
+            try:
+                user = create_account(invitation.email, answers.full_name, answers.password)
+            except AccountError as exc:
+                raise InviteLinkAccountExists() from exc
+            application = Application(
+                invitation_id=invitation.id, user_id=user.id, state=rules.SUBMITTED,
+                full_name=answers.full_name.strip(), email=invitation.email, city=answers.city.strip(), occupation=answers.occupation.strip(),
+                company=(answers.company or "").strip() or None, links=answers.links, interests=answers.interests,
+                languages=answers.languages, motivation=answers.motivation.strip(),
+                contribution=answers.contribution.strip(),
+                rules_version_id=rules_version.id if rules_version is not None else None,
+                endorsement_count=0, endorsers_asked=[], submitted_at=now)
+            db.session.add(application)
+            db.session.flush()
+            # The inviter vouched by inviting: that is the first endorsement.
+            db.session.add(Endorsement(application_id=application.id, endorser_id=invitation.inviter_id,
+                                       state=ENDORSED, statement=invitation.note or INVITER_STATEMENT,
+                                       requested_at=now, answered_at=now))
+            if rules_version is not None:
+                db.session.add(RulesAcceptance(user_id=user.id, rules_version_id=rules_version.id, accepted_at=now))
+            db.session.flush()
+            _recount(application)
+            audit.record("application.submitted", actor=user, subject=application, invitation_id=invitation.id)
+            required = settings.get("required_endorsements")
+            send_mail(user.email, "Your application has reached us", "application_received", applicant=user,
+                      inviter=invitation.inviter, required=required,
+                      link=url_for("applications.status", _external=True))
+            send_mail(invitation.inviter.email, f"{application.full_name} has applied", "invite_accepted",
+                      inviter=invitation.inviter, application=application,
+                      link=url_for("applications.invites", _external=True))
+            db.session.commit()
     except IntegrityError as exc:
         # The unique invitation on applications is the last guard against a double submit.
-        db.session.rollback()
         raise InviteLinkUsed() from exc
-    except Exception:
-        db.session.rollback()
-        raise
     return user
 
 
@@ -483,8 +473,7 @@ def ask_for_endorsement(applicant: User, email: str) -> str:
     The answer is the same whether or not the email belongs to a member, and the request counts
     against the applicant's limit either way, so asking reveals nothing about who is a member.
     """
-    begin_write()
-    try:
+    with write_transaction():
         application = _locked_application_of(applicant)
         if application is None or application.state != rules.SUBMITTED:
             raise EndorsementError("Your application is no longer open for endorsements.")
@@ -510,15 +499,11 @@ def ask_for_endorsement(applicant: User, email: str) -> str:
                           link=url_for("applications.endorse", endorsement_id=endorsement.id, _external=True))
         audit.record("endorsement.asked", actor=applicant, subject=application)
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return ASKED_ANSWER.format(email=email)
 
 
 def withdraw_application(applicant: User) -> Application:
-    begin_write()
-    try:
+    with write_transaction():
         application = _locked_application_of(applicant)
         if application is None:
             raise NotYours()
@@ -528,9 +513,6 @@ def withdraw_application(applicant: User) -> Application:
         application.withdrawn_at = utcnow()
         audit.record("application.withdrawn", actor=applicant, subject=application)
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return application
 
 
@@ -563,8 +545,7 @@ def _recount(application: Application) -> None:
 
 def answer_endorsement(member: User, endorsement_id: int, *, endorse: bool, statement: str | None) -> Endorsement:
     """The member endorses (with a sentence on how they know the applicant) or declines. Once."""
-    begin_write()
-    try:
+    with write_transaction():
         endorsement = endorsement_request(member, endorsement_id)
         _lock_row(Application, endorsement.application_id)
         application = endorsement.application
@@ -586,9 +567,6 @@ def answer_endorsement(member: User, endorsement_id: int, *, endorse: bool, stat
             send_mail(application.email, "Your application is ready for review", "application_ready",
                       application=application, link=url_for("applications.status", _external=True))
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return endorsement
 
 

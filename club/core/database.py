@@ -6,6 +6,9 @@ timeout instead of instant "database is locked", foreign keys on, and transactio
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -52,6 +55,21 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """``begin_write()``, and roll back if the block raises; the block commits when it is done.
+
+    Rolling back at once matters when the caller shows a refusal (a full event, a used link)
+    instead of failing the request: otherwise SQLite's write lock would be held until teardown.
+    """
+    begin_write()
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def database_is_up() -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.exceptions import NotFound
 
 from club.core import audit, settings
-from club.core.database import begin_write
+from club.core.database import begin_write, write_transaction
 from club.core.mail import send_mail
 from club.core.tokens import Signer, TokenExpired, TokenInvalid
 from club.events import rules
@@ -242,8 +242,7 @@ def book(user: User, event_id: int, guests: int) -> BookingOutcome:
     Booking twice (a double submit, two tabs) answers with the existing booking.
     """
     user_id = user.id
-    begin_write()
-    try:
+    with write_transaction():
         event = _lock_event(event_id)
         if event is None or not _may_see(user, event):
             raise EventNotFound()
@@ -282,15 +281,11 @@ def book(user: User, event_id: int, guests: int) -> BookingOutcome:
             booking.confirmed_at = None
         db.session.commit()
         return BookingOutcome(booking, place)
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def cancel_booking(user: User, event_id: int) -> Booking:
     """The member gives up their seat (until the cut-off) or their place on the waitlist."""
-    begin_write()
-    try:
+    with write_transaction():
         event = _lock_event(event_id)
         if event is None or not _may_see(user, event):
             raise EventNotFound()
@@ -309,9 +304,6 @@ def cancel_booking(user: User, event_id: int) -> Booking:
         _promote_waitlist(event, now)
         db.session.commit()
         return booking
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def _release(event: Event, booking: Booking, new_state: str, now: datetime) -> None:
@@ -490,8 +482,7 @@ def update_event(actor: User, event_id: int, draft: EventDraft) -> Event:
     if not actor.is_staff:
         raise EventNotFound()
     _check_draft(draft)
-    begin_write()
-    try:
+    with write_transaction():
         event = _lock_event(event_id)
         if event is None:
             raise EventNotFound()
@@ -518,9 +509,6 @@ def update_event(actor: User, event_id: int, draft: EventDraft) -> Event:
         audit.record("event.updated", actor=actor, subject=event)
         db.session.commit()
         return event
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def publish_event(actor: User, event_id: int) -> Event:
@@ -541,8 +529,7 @@ def call_off_event(actor: User, event_id: int) -> int:
     """Cancel an event. Everyone booked or waiting is told. Returns how many were told."""
     if not actor.is_staff:
         raise EventNotFound()
-    begin_write()
-    try:
+    with write_transaction():
         event = _lock_event(event_id)
         if event is None:
             raise EventNotFound()
@@ -564,9 +551,6 @@ def call_off_event(actor: User, event_id: int) -> int:
         audit.record("event.cancelled", actor=actor, subject=event, told=told)
         db.session.commit()
         return told
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 # The door list ----------------------------------------------------------------------------------
