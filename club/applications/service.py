@@ -374,7 +374,8 @@ def submit_application(token: str, answers: Answers) -> User:
                 raise InviteLinkAccountExists() from exc
             application = Application(
                 invitation_id=invitation.id, user_id=user.id, state=rules.SUBMITTED,
-                full_name=answers.full_name.strip(), email=invitation.email, city=answers.city.strip(), occupation=answers.occupation.strip(),
+                full_name=answers.full_name.strip(), email=invitation.email, city=answers.city.strip(),
+                occupation=answers.occupation.strip(),
                 company=(answers.company or "").strip() or None, links=answers.links, interests=answers.interests,
                 languages=answers.languages, motivation=answers.motivation.strip(),
                 contribution=answers.contribution.strip(),
