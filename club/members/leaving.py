@@ -80,19 +80,12 @@ def delete_account(user: User, password: str) -> None:
         # A deleted account cannot wait for the period end: access ends now, and events
         # releases the bookings on the state change.
         change_membership_state(membership, states.ENDED, actor=user, reason="account deleted")
-    _release_bookings(user_id)
     _erase(user)
     account_deleted.send(current_app._get_current_object(), user_id=user_id)
     audit.record("account.deleted", actor=user, subject=user)
     # Sent to the address we just erased, after the commit: the last thing we ever send them.
     send_mail(email, "Your account is deleted", "member_deleted", name=name)
     db.session.commit()
-
-
-def _release_bookings(user_id: int) -> None:
-    from club.events.service import release_future_bookings
-
-    release_future_bookings(user_id, reason="account deleted")
 
 
 def _erase(user: User) -> None:
