@@ -5,7 +5,6 @@ Every function that changes something checks who is asking, changes, audits and 
 """
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,12 +15,13 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from club.applications.service import erase_application, start_reinvite_cooldown
 from club.auth.service import create_account, find_user_by_email, make_reset_token
-from club.applications.service import erase_application
 from club.core import audit, settings
 from club.core.database import begin_write, is_postgresql
 from club.core.mail import send_mail
 from club.curation import matching
+from club.events.service import upcoming_booking_counts
 from club.extensions import db
 from club.members import states
 from club.members.service import membership_of, start_membership
@@ -380,8 +380,6 @@ def decide(application_id: int, outcome: str, reason: str, actor: User, override
         send_mail(application.email, "Your application is on our waiting list", "decision_waitlisted",
                   name=application.full_name)
     else:
-        from club.applications.service import start_reinvite_cooldown
-
         start_reinvite_cooldown(application.email)
         send_mail(application.email, "About your application", "decision_rejected", name=application.full_name)
     db.session.commit()
@@ -477,13 +475,6 @@ def _locked_application(application_id: int) -> Application:
         db.session.rollback()
         raise NotFound("There is no such application.")
     return application
-
-
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 # ----------------------------------------------------------------------------------------------
@@ -596,7 +587,7 @@ class MemberRow:
     membership: Membership
     curator_name: str | None
     last_contact: datetime | None
-    upcoming_bookings: int | None
+    upcoming_bookings: int
 
 
 def my_members(viewer: User, curator_id: int | None = None) -> list[MemberRow]:
@@ -616,20 +607,9 @@ def my_members(viewer: User, curator_id: int | None = None) -> list[MemberRow]:
     if curator_id is not None:
         query = query.where(Membership.curator_id == curator_id)
     rows = db.session.execute(query).all()
-    bookings = upcoming_booking_counts([user.id for _m, user, _c, _l in rows])
-    return [MemberRow(user, membership, curator_name, last, bookings.get(user.id, 0) if bookings is not None else None)
+    bookings = upcoming_booking_counts([user.id for _m, user, _c, _l in rows]) if rows else {}
+    return [MemberRow(user, membership, curator_name, last, bookings.get(user.id, 0))
             for membership, user, curator_name, last in rows]
-
-
-def upcoming_booking_counts(user_ids: list[int]) -> dict[int, int] | None:
-    """Upcoming bookings per member from the events feature; None while that feature offers no such count."""
-    if not _module_exists("club.events.service"):
-        return None
-    from club.events import service as events_service
-
-    if not hasattr(events_service, "upcoming_booking_counts"):
-        return None
-    return events_service.upcoming_booking_counts(list(user_ids)) if user_ids else {}
 
 
 @dataclass
@@ -642,7 +622,7 @@ class MemberFile:
     assignments: list[CuratorAssignment]
     can_reassign: bool
     curator_choices: list[CuratorSummary]
-    upcoming_bookings: int | None
+    upcoming_bookings: int
 
 
 def _member_for(member_id: int, viewer: User) -> tuple[User, Membership | None]:
@@ -675,7 +655,7 @@ def member_file(member_id: int, viewer: User) -> MemberFile:
         curator=db.session.get(User, membership.curator_id) if membership and membership.curator_id else None,
         notes=notes, assignments=assignments, can_reassign=viewer.is_admin,
         curator_choices=curators() if viewer.is_admin else [],
-        upcoming_bookings=counts.get(user.id, 0) if counts is not None else None,
+        upcoming_bookings=counts.get(user.id, 0),
     )
 
 
