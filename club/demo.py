@@ -11,9 +11,12 @@ from club.auth.service import create_account, find_user_by_email
 from club.core import settings
 from club.extensions import db
 from club.features import feature_modules
-from club.members import states
-from club.models import (ROLE_ADMIN, ROLE_CURATOR, CuratorProfile, InterestTag, MemberProfile, Membership,
-                         RulesVersion, utcnow)
+from club.membership import states
+from club.models.base import utcnow
+from club.models.club import InterestTag, RulesVersion
+from club.models.curation import CuratorProfile
+from club.models.membership import MemberProfile, Membership
+from club.models.user import ROLE_ADMIN, ROLE_CURATOR
 
 DEMO_PASSWORD = "demo-password"
 DEMO_ACCOUNTS = [

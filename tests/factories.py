@@ -6,9 +6,12 @@ from datetime import timedelta
 
 from club.auth.service import create_account
 from club.extensions import db
-from club.members import states
-from club.models import (ROLE_ADMIN, ROLE_CURATOR, CuratorProfile, MemberProfile, Membership, RulesVersion,
-                         User, utcnow)
+from club.membership import states
+from club.models.base import utcnow
+from club.models.club import RulesVersion
+from club.models.curation import CuratorProfile
+from club.models.membership import MemberProfile, Membership
+from club.models.user import ROLE_ADMIN, ROLE_CURATOR, User
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)

@@ -3,7 +3,7 @@ from wtforms import EmailField, HiddenField, IntegerField, SelectField, SelectMu
 from wtforms.validators import DataRequired, Email, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from club.models import STAFF_ROLES
+from club.models.user import STAFF_ROLES
 
 ROLE_CHOICES = [(r, r.capitalize()) for r in STAFF_ROLES]
 

@@ -8,7 +8,8 @@ from club.auth.service import AccountError, create_account, find_user_by_email, 
 from club.core import audit, settings
 from club.core.mail import send_mail
 from club.extensions import db
-from club.models import ROLE_ADMIN, STAFF_ROLES, AuditEntry, RulesVersion, User, UserRole
+from club.models.club import AuditEntry, RulesVersion
+from club.models.user import ROLE_ADMIN, STAFF_ROLES, User, UserRole
 
 
 class AdminError(Exception):

@@ -10,7 +10,8 @@ from club.admin.forms import ClubSettingsForm, GrantRoleForm, RevokeRoleForm, Ru
 from club.core import settings
 from club.core.security import roles_required
 from club.extensions import db
-from club.models import ROLE_ADMIN, Membership
+from club.models.membership import Membership
+from club.models.user import ROLE_ADMIN
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

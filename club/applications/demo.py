@@ -12,7 +12,9 @@ from club.applications.service import INVITER_STATEMENT
 from club.auth.service import create_account
 from club.core import settings
 from club.extensions import db
-from club.models import Application, Endorsement, Invitation, RulesAcceptance, utcnow
+from club.models.applications import Application, Endorsement, Invitation
+from club.models.base import utcnow
+from club.models.club import RulesAcceptance
 
 APPLICANT_EMAIL = "iris.calloway@example.com"
 

@@ -21,9 +21,12 @@ from club.core.database import write_transaction
 from club.core.mail import send_mail
 from club.core.tokens import Signer, TokenExpired, TokenInvalid, keyed_hash
 from club.extensions import db
-from club.members.service import has_member_access
-from club.models import (Application, EmailCooldown, Endorsement, InterestTag, Invitation, Membership,
-                         RulesAcceptance, User, utcnow)
+from club.membership.access import has_member_access
+from club.models.applications import Application, EmailCooldown, Endorsement, Invitation
+from club.models.base import utcnow
+from club.models.club import InterestTag, RulesAcceptance
+from club.models.membership import Membership
+from club.models.user import User
 
 _invite_signer = Signer(salt="club-invitation")
 INVITE_EMAIL_PURPOSE = "invitation-email"

@@ -5,7 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_login import current_user, login_required, login_user
 
 from club.applications import forms, service
-from club.core.security import member_required, roles_required
+from club.core.security import roles_required
+from club.membership.access import member_required
 from club.extensions import limiter
 
 bp = Blueprint("applications", __name__)

@@ -10,7 +10,8 @@ from club.core.mail import send_mail
 from club.core.passwords import hash_password, needs_rehash, verify_password
 from club.core.tokens import Signer, TokenExpired, TokenInvalid
 from club.extensions import db
-from club.models import User, UserRole, utcnow
+from club.models.base import utcnow
+from club.models.user import User, UserRole
 
 RESET_MAX_AGE = 3600  # one hour
 _reset_signer = Signer(salt="password-reset")

@@ -6,8 +6,9 @@ from datetime import timedelta
 from club.billing.service import end_of_day
 from club.core import settings
 from club.extensions import db
-from club.members.service import membership_of
-from club.models import User, utcnow
+from club.membership.access import membership_of
+from club.models.base import utcnow
+from club.models.user import User
 from club.models.billing import Payment
 
 

@@ -1,14 +1,14 @@
 """Billing rules: what a Stripe subscription, or an offline period, means for a membership.
 
 Pure functions (no database, no request) so the whole table of cases is tested directly.
-The service applies the decisions through ``club.members.service.change_membership_state``.
+The service applies the decisions through ``club.membership.changes.change_membership_state``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from club.members import states
+from club.membership import states
 
 PLANS = ("monthly", "annual")
 PLAN_INTERVALS = {"monthly": "month", "annual": "year"}

@@ -1,6 +1,6 @@
 """Billing use cases: paying through Stripe, webhooks, offline payments, comps, suspensions.
 
-Every membership state change goes through ``club.members.service.change_membership_state``
+Every membership state change goes through ``club.membership.changes.change_membership_state``
 (it audits and tells listeners, e.g. events release a lapsed member's bookings). Stripe is
 reached only through ``club.billing.gateway``; calls to Stripe are made before a write
 transaction starts, so a slow Stripe never holds the database's write lock.
@@ -25,9 +25,12 @@ from club.core import audit, settings
 from club.core.database import begin_write
 from club.core.mail import send_mail
 from club.extensions import db
-from club.members import states
-from club.members.service import change_membership_state, membership_of
-from club.models import Membership, User, utcnow
+from club.membership import states
+from club.membership.access import membership_of
+from club.membership.changes import change_membership_state
+from club.models.base import utcnow
+from club.models.membership import Membership
+from club.models.user import User
 from club.models.billing import Payment, StripeEvent
 
 log = logging.getLogger("club.billing")

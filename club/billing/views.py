@@ -8,8 +8,8 @@ from club.billing import service
 from club.billing.forms import ComplimentaryForm, OfflinePaymentForm, PlanForm, SuspendForm
 from club.core.security import roles_required
 from club.extensions import csrf, limiter
-from club.members import states
-from club.models import ROLE_ADMIN
+from club.membership import states
+from club.models.user import ROLE_ADMIN
 
 bp = Blueprint("billing", __name__)
 bp.record_once(lambda state: service.check_stripe_config(state.app))

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from club.extensions import db
-from club.models import AuditEntry, User
+from club.models.club import AuditEntry
+from club.models.user import User
 
 
 def record(action: str, *, actor: User | None = None, subject: Any = None, **details: Any) -> AuditEntry:

@@ -28,7 +28,7 @@ def create_admin(email: str, full_name: str, password: str) -> None:
     """Create an admin account for a real club (asks for the password without echoing it)."""
     from club.auth.service import AccountError, create_account
     from club.core.passwords import MIN_PASSWORD_LENGTH
-    from club.models import ROLE_ADMIN
+    from club.models.user import ROLE_ADMIN
 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
@@ -45,7 +45,7 @@ def create_admin(email: str, full_name: str, password: str) -> None:
 def seed_demo(if_empty: bool) -> None:
     """Fill the database with the demo club (does nothing if the demo is already there)."""
     from club.demo import DEMO_PASSWORD, seed
-    from club.models import User
+    from club.models.user import User
 
     if if_empty and db.session.scalar(db.select(User.id).limit(1)) is not None:
         if db.session.scalar(db.select(User.id).where(User.email == "admin@demo.club")) is None:

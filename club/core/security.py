@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from club.extensions import db, login_manager
-from club.models import User
+from club.models.user import User
 
 STRIPE_ORIGINS = "https://js.stripe.com https://checkout.stripe.com https://billing.stripe.com"
 
@@ -66,22 +66,6 @@ def roles_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
-
-
-def member_required(view: Callable) -> Callable:
-    """Member areas: only members whose membership grants access (and staff) get in."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        from club.members.service import has_member_access
-
-        if not (current_user.is_staff or has_member_access(current_user)):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _security_headers(response):

@@ -6,7 +6,7 @@ from typing import Any
 from flask import g, has_app_context
 
 from club.extensions import db
-from club.models import ClubSetting, RulesVersion
+from club.models.club import ClubSetting, RulesVersion
 
 DEFAULTS: dict[str, Any] = {
     "club_name": "The Linden Club",

@@ -6,7 +6,10 @@ from datetime import timedelta
 
 from club.auth.service import create_account
 from club.extensions import db
-from club.models import ROLE_CURATOR, Application, CuratorProfile, Invitation, utcnow
+from club.models.applications import Application, Invitation
+from club.models.base import utcnow
+from club.models.curation import CuratorProfile
+from club.models.user import ROLE_CURATOR
 from club.models.curation import CuratorAssignment, MemberNote, Review
 
 DEMO_PASSWORD = "demo-password"

@@ -23,10 +23,15 @@ from club.core.mail import send_mail
 from club.curation import matching
 from club.events.service import upcoming_booking_counts
 from club.extensions import db
-from club.members import states
-from club.members.service import membership_of, start_membership
-from club.models import (ROLE_ADMIN, ROLE_CURATOR, Application, CuratorProfile, Endorsement,
-                         InterestTag, Invitation, MemberProfile, Membership, User, UserRole, utcnow)
+from club.membership import states
+from club.membership.access import membership_of
+from club.membership.changes import start_membership
+from club.models.applications import Application, Endorsement, Invitation
+from club.models.base import utcnow
+from club.models.club import InterestTag
+from club.models.curation import CuratorProfile
+from club.models.membership import MemberProfile, Membership
+from club.models.user import ROLE_ADMIN, ROLE_CURATOR, User, UserRole
 from club.models.curation import ApplicationDecision, CuratorAssignment, MemberNote, Review
 
 SUBMITTED, APPROVED, WAITLISTED, REJECTED, WITHDRAWN = "submitted", "approved", "waitlisted", "rejected", "withdrawn"

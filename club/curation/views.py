@@ -11,8 +11,8 @@ from club.core.security import roles_required
 from club.core.signals import account_deleted
 from club.curation import service
 from club.curation.forms import CuratorProfileForm, DecisionForm, NoteForm, ReassignForm, ReopenForm, ReviewForm
-from club.members import states
-from club.models import ROLE_ADMIN, ROLE_CURATOR
+from club.membership import states
+from club.models.user import ROLE_ADMIN, ROLE_CURATOR
 
 bp = Blueprint("curation", __name__, url_prefix="/curation")
 

@@ -13,7 +13,7 @@ from flask import current_app
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from club.models import utcnow
+from club.models.base import utcnow
 from club.models.events import EVENT_CANCELLED, Event
 
 

@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 from club.auth.service import create_account
 from club.core import settings
 from club.extensions import db
-from club.members import states
-from club.models import InterestTag, MemberProfile, Membership, utcnow
+from club.membership import states
+from club.models.base import utcnow
+from club.models.club import InterestTag
+from club.models.membership import MemberProfile, Membership
 from club.models.events import (ATTENDED, BOOKING_CONFIRMED, EVENT_PUBLISHED, INVITE_ONLY, Booking, Event,
                                 EventInvitation)
 

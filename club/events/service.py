@@ -29,9 +29,12 @@ from club.core.tokens import Signer, TokenExpired, TokenInvalid
 from club.events import rules
 from club.events import calendar as ical
 from club.extensions import db
-from club.members import states as membership_states
-from club.members.service import has_member_access
-from club.models import InterestTag, MemberProfile, Membership, User, utcnow
+from club.membership import states as membership_states
+from club.membership.access import has_member_access
+from club.models.base import utcnow
+from club.models.club import InterestTag
+from club.models.membership import MemberProfile, Membership
+from club.models.user import User
 from club.models.events import (ACTIVE_BOOKING_STATES, ATTENDED, BOOKING_CANCELLED, BOOKING_CONFIRMED,
                                 BOOKING_RELEASED, BOOKING_WAITLISTED, EVENT_CANCELLED, EVENT_DRAFT,
                                 EVENT_PUBLISHED, INVITE_ONLY, NO_SHOW, VISIBLE_TO_MEMBERS, Booking,

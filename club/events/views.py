@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from club.core.security import member_required
+from club.membership.access import member_required
 from club.core.signals import account_deleted, membership_changed
 from club.events import service
 from club.events.forms import BookingForm, CheckInForm, EventForm, FeedbackForm

@@ -12,9 +12,12 @@ from datetime import timedelta
 from club.core import settings
 from club.extensions import db
 from club.members import request_states as rs
-from club.members import states
+from club.membership import states
 from club.members.profile_service import profile_of
-from club.models import MemberProfile, Membership, RulesAcceptance, User, utcnow
+from club.models.base import utcnow
+from club.models.club import RulesAcceptance
+from club.models.membership import MemberProfile, Membership
+from club.models.user import User
 from club.models.members import CuratorRequest, RequestMessage
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from club.extensions import db
-from club.members import privacy, states
-from club.models import MemberProfile, Membership, User
+from club.members import privacy
+from club.membership import states
+from club.models.membership import MemberProfile, Membership
+from club.models.user import User
 
 PAGE_SIZE = 48
 

@@ -17,8 +17,12 @@ from sqlalchemy.orm import selectinload
 from club.core import settings
 from club.extensions import db
 from club.members import privacy, request_states
-from club.members.service import membership_of
-from club.models import (Application, Endorsement, Invitation, MemberProfile, RulesAcceptance, User, utcnow)
+from club.membership.access import membership_of
+from club.models.applications import Application, Endorsement, Invitation
+from club.models.base import utcnow
+from club.models.club import RulesAcceptance
+from club.models.membership import MemberProfile
+from club.models.user import User
 from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
 
 FORMAT_VERSION = 1

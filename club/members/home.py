@@ -5,11 +5,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from club.extensions import db
-from club.members import onboarding, request_states, states
+from club.members import onboarding, request_states
+from club.membership import states
 from club.members.requests_service import member_requests, open_curator_change
-from club.members.service import membership_of
+from club.membership.access import membership_of
 from club.members.welcome import checklist_for
-from club.models import CuratorProfile, Membership, User
+from club.models.curation import CuratorProfile
+from club.models.membership import Membership
+from club.models.user import User
 from club.models.members import CuratorRequest
 
 UPCOMING_LIMIT = 5

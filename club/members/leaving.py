@@ -14,9 +14,14 @@ from club.core.mail import send_mail
 from club.core.signals import account_deleted
 from club.core.passwords import verify_password
 from club.extensions import db
-from club.members import photos, states
-from club.members.service import change_membership_state, membership_of
-from club.models import Application, Endorsement, Invitation, MemberProfile, User, utcnow
+from club.members import photos
+from club.membership import states
+from club.membership.access import membership_of
+from club.membership.changes import change_membership_state
+from club.models.applications import Application, Endorsement, Invitation
+from club.models.base import utcnow
+from club.models.membership import MemberProfile
+from club.models.user import User
 from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
 
 FORMER_NAME = "Former member"

@@ -7,8 +7,11 @@ from pathlib import Path
 from club.core import audit
 from club.extensions import db
 from club.members import photos, privacy
-from club.members.service import membership_of
-from club.models import InterestTag, MemberProfile, User, utcnow
+from club.membership.access import membership_of
+from club.models.base import utcnow
+from club.models.club import InterestTag
+from club.models.membership import MemberProfile
+from club.models.user import User
 
 MAX_LINKS = 5
 
@@ -100,7 +103,7 @@ def photo_for_viewer(viewer: User, member_id: int) -> Path | None:
     if not privacy.can_see_photo(profile.directory_listed, profile.directory_fields, relation):
         return None
     if relation == privacy.MEMBER:
-        from club.members.service import has_member_access
+        from club.membership.access import has_member_access
 
         member = db.session.get(User, member_id)
         if member is None or member.deleted_at is not None or not has_member_access(member):

@@ -17,8 +17,10 @@ from club.core.database import begin_write
 from club.core.mail import send_mail
 from club.extensions import db
 from club.members import request_states as rs
-from club.members.service import membership_of
-from club.models import ROLE_ADMIN, Membership, User, UserRole, utcnow
+from club.membership.access import membership_of
+from club.models.base import utcnow
+from club.models.membership import Membership
+from club.models.user import ROLE_ADMIN, User, UserRole
 from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
 
 # A second identical submit within this window is the same submit (double click, resend).

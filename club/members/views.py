@@ -10,7 +10,8 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_login import current_user, login_required, logout_user
 
 from club.core import settings
-from club.core.security import member_required, roles_required, safe_local_path
+from club.core.security import roles_required, safe_local_path
+from club.membership.access import member_required
 from club.extensions import limiter
 from club.members import (directory, export, home as home_service, leaving, privacy, profile_service,
                           request_states, requests_service as rq, welcome)
@@ -18,8 +19,8 @@ from club.members.forms import (CuratorChangeForm, DeleteForm, DirectoryForm, He
                                 PhotoForm, ProfileForm, RequestForm, ResolveForm, RulesForm, StaffAnswerForm,
                                 StateForm, split_lines, split_list)
 from club.members.photos import PhotoRejected
-from club.members.service import has_member_access, membership_of
-from club.models import ROLE_ADMIN, ROLE_CURATOR
+from club.membership.access import has_member_access, membership_of
+from club.models.user import ROLE_ADMIN, ROLE_CURATOR
 
 bp = Blueprint("members", __name__)
 

@@ -8,7 +8,10 @@ from club.extensions import db
 from club.members import onboarding
 from club.members.profile_service import profile_of
 from club.members.requests_service import curator_of, has_said_hello
-from club.models import Application, RulesAcceptance, RulesVersion, User, utcnow
+from club.models.applications import Application
+from club.models.base import utcnow
+from club.models.club import RulesAcceptance, RulesVersion
+from club.models.user import User
 
 
 class RulesError(Exception):

@@ -1,19 +1,16 @@
 """All models. Every module in this package is imported here, so the metadata (and Alembic) sees
-every table; features add a module (``club/models/<feature>.py``) and need not edit this file."""
+every table; features add a module (``club/models/<feature>.py``) and need not edit this file.
+
+Who owns which module (tests/test_architecture.py holds the code to it):
+- shared by every package: ``base`` (column types), ``user`` (people and roles), ``club`` (settings,
+  rules, the audit log, the interest vocabulary);
+- the membership kernel: ``membership`` (a membership and the member's profile), which features
+  read through ``club.membership`` and may join in their queries;
+- each feature its own: ``applications``, ``curation``, ``events``, ``billing``, ``members``. No
+  other feature imports them; it calls the owner's service functions instead.
+"""
 import importlib
 import pkgutil
 
-from club.models.applications import Application, EmailCooldown, Endorsement, Invitation, InterestTag
-from club.models.base import UTCDateTime, utcnow
-from club.models.club import AuditEntry, ClubSetting, RulesAcceptance, RulesVersion
-from club.models.membership import CuratorProfile, MemberProfile, Membership
-from club.models.user import ROLE_ADMIN, ROLE_CURATOR, STAFF_ROLES, User, UserRole
-
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
-
-__all__ = [
-    "Application", "AuditEntry", "ClubSetting", "CuratorProfile", "EmailCooldown", "Endorsement",
-    "InterestTag", "Invitation", "MemberProfile", "Membership", "ROLE_ADMIN", "ROLE_CURATOR",
-    "RulesAcceptance", "RulesVersion", "STAFF_ROLES", "User", "UserRole", "UTCDateTime", "utcnow",
-]

@@ -11,15 +11,6 @@ from club.models.base import UTCDateTime, utcnow
 from club.models.user import User
 
 
-class InterestTag(db.Model):
-    """Admin-managed list of interests that applicants, members, curators and events use."""
-
-    __tablename__ = "interest_tags"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(60), unique=True)
-
-
 class Invitation(db.Model):
     """A member's invitation of one email address. The token in the link names this row."""
 

@@ -72,3 +72,12 @@ def _refuse_update(*_args):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_delete(*_args):
     raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+
+
+class InterestTag(db.Model):
+    """Admin-managed list of interests that applicants, members, curators and events use."""
+
+    __tablename__ = "interest_tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)

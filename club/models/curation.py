@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from club.extensions import db
@@ -99,3 +99,19 @@ class CuratorAssignment(db.Model):
     curator: Mapped[User | None] = relationship(foreign_keys=[curator_id])
     previous_curator: Mapped[User | None] = relationship(foreign_keys=[previous_curator_id])
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
+
+
+class CuratorProfile(db.Model):
+    """What matching needs to know about a curator, and what members see of them."""
+
+    __tablename__ = "curator_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    bio: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(120))
+    interests: Mapped[list] = mapped_column(JSON, default=list)
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    capacity: Mapped[int] = mapped_column(default=25)
+
+    user: Mapped[User] = relationship(backref=db.backref("curator_profile", uselist=False))

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from club.extensions import db
-from club.models.applications import InterestTag
+from club.models.club import InterestTag
 from club.models.base import UTCDateTime, utcnow
 from club.models.user import User
 

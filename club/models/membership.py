@@ -12,7 +12,7 @@ from club.models.user import User
 
 
 class Membership(db.Model):
-    """A person's membership. Its ``state`` follows billing; see ``club.members.states``."""
+    """A person's membership. Its ``state`` follows billing; see ``club.membership.states``."""
 
     __tablename__ = "memberships"
 
@@ -63,19 +63,3 @@ class MemberProfile(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(backref=db.backref("profile", uselist=False))
-
-
-class CuratorProfile(db.Model):
-    """What matching needs to know about a curator, and what members see of them."""
-
-    __tablename__ = "curator_profiles"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    bio: Mapped[str | None] = mapped_column(Text)
-    contact: Mapped[str | None] = mapped_column(String(200))
-    city: Mapped[str | None] = mapped_column(String(120))
-    interests: Mapped[list] = mapped_column(JSON, default=list)
-    languages: Mapped[list] = mapped_column(JSON, default=list)
-    capacity: Mapped[int] = mapped_column(default=25)
-
-    user: Mapped[User] = relationship(backref=db.backref("curator_profile", uselist=False))

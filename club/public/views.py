@@ -19,7 +19,7 @@ def landing():
 @login_required
 def home():
     """Send a signed-in person to the page that matters to them."""
-    from club.members.service import membership_of
+    from club.membership.access import membership_of
 
     if current_user.is_admin:
         return redirect("/admin")

@@ -1,7 +1,8 @@
 import pytest
 
 from club.extensions import db
-from club.models import AuditEntry, User
+from club.models.club import AuditEntry
+from club.models.user import User
 from tests.factories import login, make_admin, make_curator, make_member, make_user
 
 STAFF_PAGES = ["/admin", "/admin/staff", "/admin/settings", "/admin/audit"]

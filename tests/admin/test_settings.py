@@ -1,6 +1,6 @@
 from club.core import settings
 from club.extensions import db
-from club.models import AuditEntry, RulesVersion
+from club.models.club import AuditEntry, RulesVersion
 from tests.factories import login, make_admin
 
 

@@ -6,7 +6,10 @@ from datetime import timedelta
 from club.applications import service
 from club.extensions import db
 from club.core import settings
-from club.models import InterestTag, Invitation, RulesAcceptance, RulesVersion, User, utcnow
+from club.models.applications import Invitation
+from club.models.base import utcnow
+from club.models.club import InterestTag, RulesAcceptance, RulesVersion
+from club.models.user import User
 from tests.factories import make_member, make_rules
 
 INTERESTS = ("books", "sailing", "wine")

@@ -3,7 +3,8 @@ import pytest
 
 from club.applications import service
 from club.extensions import db
-from club.models import Application, InterestTag
+from club.models.applications import Application
+from club.models.club import InterestTag
 from tests.applications.factories import APPLICANT_PASSWORD, make_application, make_club_member, make_invitation
 from tests.core.test_mail import _wait_for, smtp_server  # noqa: F401  (the SMTP fixture)
 from tests.factories import login, make_admin, make_curator
@@ -69,7 +70,7 @@ def test_the_referral_tree_shows_who_brought_whom_and_what_became_of_them(client
     make_invitation(founder, email="still.thinking@example.net")
     # Ada was admitted and invited someone herself.
     application.state = "approved"
-    from club.models import Membership
+    from club.models.membership import Membership
     db.session.add(Membership(user_id=applicant.id, state="active"))
     db.session.commit()
     make_invitation(applicant, email="next.generation@example.net")

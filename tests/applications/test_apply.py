@@ -8,7 +8,10 @@ from freezegun import freeze_time
 
 from club.applications import service
 from club.extensions import db
-from club.models import (Application, Endorsement, Invitation, RulesAcceptance, RulesVersion, User, utcnow)
+from club.models.applications import Application, Endorsement, Invitation
+from club.models.base import utcnow
+from club.models.club import RulesAcceptance, RulesVersion
+from club.models.user import User
 from tests.applications.factories import (APPLICANT_PASSWORD, application_form, current_rules, make_club_member,
                                           make_interests, make_invitation, submit, token_for)
 

@@ -4,7 +4,8 @@ import re
 from club.applications import service
 from club.demo import DEMO_PASSWORD, seed
 from club.extensions import db
-from club.models import Application, Endorsement, User
+from club.models.applications import Application, Endorsement
+from club.models.user import User
 from tests.applications.factories import application_form
 from tests.factories import login
 

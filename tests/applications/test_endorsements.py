@@ -6,8 +6,8 @@ import pytest
 from club.applications import service
 from club.core import settings
 from club.extensions import db
-from club.members import states
-from club.models import Application, Endorsement
+from club.membership import states
+from club.models.applications import Application, Endorsement
 from tests.applications.factories import APPLICANT_PASSWORD, make_application, make_club_member
 from tests.factories import login, make_user
 
@@ -215,7 +215,7 @@ def test_service_functions_other_features_use(ctx):
     ("withdrawn", "You withdrew your application"),
 ])
 def test_the_status_page_in_every_state(client, ctx, state, words):
-    from club.models import utcnow
+    from club.models.base import utcnow
 
     applicant, application, _inv = make_application()
     application.state = state

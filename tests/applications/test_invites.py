@@ -8,8 +8,10 @@ from sqlalchemy import event
 
 from club.applications import service
 from club.extensions import db
-from club.members import states
-from club.models import AuditEntry, Invitation, utcnow
+from club.membership import states
+from club.models.applications import Invitation
+from club.models.base import utcnow
+from club.models.club import AuditEntry
 from tests.applications.factories import make_application, make_club_member, make_invitation
 from tests.factories import login, make_curator, make_member, make_user
 
@@ -176,7 +178,7 @@ def test_the_cool_down_ends(client, ctx):
 
 
 def test_the_cool_down_is_kept_as_a_keyed_hash_only(ctx):
-    from club.models import EmailCooldown
+    from club.models.applications import EmailCooldown
 
     service.start_reinvite_cooldown("Someone@Example.net")
     db.session.commit()

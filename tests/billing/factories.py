@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from club.extensions import db
-from club.members import states
-from club.members.service import membership_of
+from club.membership import states
+from club.membership.access import membership_of
 from tests.factories import make_member
 
 

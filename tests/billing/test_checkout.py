@@ -3,9 +3,9 @@ import pytest
 
 from club.billing import service
 from club.extensions import db
-from club.members import states
-from club.members.service import membership_of
-from club.models import AuditEntry
+from club.membership import states
+from club.membership.access import membership_of
+from club.models.club import AuditEntry
 from tests.billing.factories import make_applicant, make_stripe_member
 from tests.factories import login, make_member, make_user
 

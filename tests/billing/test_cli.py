@@ -5,9 +5,9 @@ import pytest
 
 from club.core import settings
 from club.extensions import db
-from club.members import states
-from club.members.service import membership_of
-from club.models import utcnow
+from club.membership import states
+from club.membership.access import membership_of
+from club.models.base import utcnow
 from tests.billing.factories import make_stripe_member
 from tests.factories import make_member
 

@@ -5,9 +5,10 @@ import pytest
 
 from club.billing import service
 from club.extensions import db
-from club.members import states
-from club.members.service import membership_of
-from club.models import AuditEntry, utcnow
+from club.membership import states
+from club.membership.access import membership_of
+from club.models.base import utcnow
+from club.models.club import AuditEntry
 from club.models.billing import Payment
 from tests.billing.factories import make_applicant
 from tests.factories import login, make_admin, make_curator, make_member

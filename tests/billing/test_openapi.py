@@ -18,7 +18,7 @@ import pytest
 
 from club.billing import service
 from club.extensions import db
-from club.members.service import membership_of
+from club.membership.access import membership_of
 from tests.billing.conftest import deliver, event
 from tests.billing.factories import make_applicant, make_stripe_member
 from tests.factories import login

@@ -5,7 +5,7 @@ import pytest
 
 from club.billing import rules
 from club.billing.rules import Decision, SubscriptionFacts
-from club.members import states
+from club.membership import states
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(days=20)

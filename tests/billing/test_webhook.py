@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 
 from club.extensions import db
-from club.members import states
-from club.members.service import membership_of
-from club.models import AuditEntry, utcnow
+from club.membership import states
+from club.membership.access import membership_of
+from club.models.base import utcnow
+from club.models.club import AuditEntry
 from club.models.billing import Payment, StripeEvent
 from tests.billing.conftest import deliver, event, signed
 from tests.billing.factories import make_applicant, make_stripe_member

@@ -1,7 +1,7 @@
 from sqlalchemy import func
 
 from club.extensions import db
-from club.models import User
+from club.models.user import User
 
 
 def _row_counts():

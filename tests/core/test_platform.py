@@ -3,7 +3,7 @@ import pytest
 
 from club.core import audit
 from club.extensions import db
-from club.models import AuditEntry
+from club.models.club import AuditEntry
 from club.models.club import AuditLogIsAppendOnly
 from tests.factories import PASSWORD, make_user
 

@@ -5,7 +5,9 @@ import itertools
 from datetime import timedelta
 
 from club.extensions import db
-from club.models import Application, Endorsement, Invitation, User, utcnow
+from club.models.applications import Application, Endorsement, Invitation
+from club.models.base import utcnow
+from club.models.user import User
 from tests.factories import make_member, make_user
 
 _seq = itertools.count(1)

@@ -3,7 +3,9 @@ import threading
 
 from club.curation import service
 from club.extensions import db
-from club.models import Application, Membership, User
+from club.models.applications import Application
+from club.models.membership import Membership
+from club.models.user import User
 from club.models.curation import ApplicationDecision
 from tests.curation.factories import make_application
 from tests.factories import make_curator

@@ -4,8 +4,10 @@ import pytest
 
 from club.curation import service
 from club.extensions import db
-from club.members import states
-from club.models import Application, AuditEntry, EmailCooldown, MemberProfile, Membership
+from club.membership import states
+from club.models.applications import Application, EmailCooldown
+from club.models.club import AuditEntry
+from club.models.membership import MemberProfile, Membership
 from club.models.curation import ApplicationDecision, CuratorAssignment, DecisionsAreFinal
 from tests.curation.factories import make_application
 from tests.factories import login, make_admin, make_curator, make_member

@@ -1,8 +1,10 @@
 """The issue's walkthrough on the demo club: the curator approves the waiting application, the
 new member gets a matched curator and the mail with a way to pay, and the curator sees them."""
 from club.extensions import db
-from club.members import states
-from club.models import Application, Endorsement, Membership, User
+from club.membership import states
+from club.models.applications import Application, Endorsement
+from club.models.membership import Membership
+from club.models.user import User
 from club.models.curation import MemberNote
 
 

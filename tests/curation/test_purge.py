@@ -3,7 +3,11 @@ from datetime import timedelta
 
 from club.curation import service
 from club.extensions import db
-from club.models import Application, AuditEntry, EmailCooldown, Endorsement, Membership, User, utcnow
+from club.models.applications import Application, EmailCooldown, Endorsement
+from club.models.base import utcnow
+from club.models.club import AuditEntry
+from club.models.membership import Membership
+from club.models.user import User
 from club.models.curation import Review
 from tests.curation.factories import make_application
 from tests.factories import make_curator, make_member

@@ -3,7 +3,7 @@ import pytest
 
 from club.curation import service
 from club.extensions import db
-from club.models import AuditEntry
+from club.models.club import AuditEntry
 from club.models.curation import Review
 from tests.curation.factories import make_application
 from tests.factories import login, make_admin, make_curator, make_member

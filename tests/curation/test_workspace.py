@@ -3,8 +3,10 @@ import pytest
 
 from club.curation import service
 from club.extensions import db
-from club.members import states
-from club.models import AuditEntry, CuratorProfile, InterestTag, Membership
+from club.membership import states
+from club.models.club import AuditEntry, InterestTag
+from club.models.curation import CuratorProfile
+from club.models.membership import Membership
 from club.models.curation import CuratorAssignment, MemberNote
 from tests.curation.factories import QueryCounter
 from tests.factories import login, make_admin, make_curator, make_member

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from club.extensions import db
-from club.models import InterestTag, utcnow
+from club.models.base import utcnow
+from club.models.club import InterestTag
 from club.models.events import (BOOKING_CONFIRMED, BOOKING_WAITLISTED, EVENT_PUBLISHED, Booking, Event,
                                 EventInvitation)
 

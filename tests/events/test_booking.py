@@ -5,9 +5,10 @@ import pytest
 
 from club.events import service
 from club.extensions import db
-from club.members import states
-from club.members.service import change_membership_state, membership_of
-from club.models import AuditEntry
+from club.membership import states
+from club.membership.access import membership_of
+from club.membership.changes import change_membership_state
+from club.models.club import AuditEntry
 from club.models.events import Booking, Event
 from tests.events.factories import make_event, reload, seat
 from tests.factories import login, make_admin, make_curator, make_member

@@ -5,8 +5,9 @@ from icalendar import Calendar
 
 from club.events import service
 from club.extensions import db
-from club.members import states
-from club.members.service import change_membership_state, membership_of
+from club.membership import states
+from club.membership.access import membership_of
+from club.membership.changes import change_membership_state
 from tests.events.factories import make_event, seat
 from tests.factories import login, make_curator, make_member
 

@@ -9,7 +9,7 @@ import threading
 
 from club.events import service
 from club.extensions import db
-from club.models import User
+from club.models.user import User
 from club.models.events import Booking, Event
 from tests.events.factories import make_event, seat
 from tests.factories import make_member

@@ -7,7 +7,7 @@ from icalendar import Calendar
 from club.auth.service import find_user_by_email
 from club.core import settings
 from club.demo import DEMO_PASSWORD, seed
-from club.models import RulesAcceptance
+from club.models.club import RulesAcceptance
 from club.extensions import db
 from club.models.events import Event
 

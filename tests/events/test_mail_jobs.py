@@ -6,7 +6,7 @@ import pytest
 
 from club.events import service
 from club.extensions import db
-from club.models import utcnow
+from club.models.base import utcnow
 from club.models.events import EventFeedback
 from tests.events.factories import make_event, seat
 from tests.factories import login, make_curator, make_member

@@ -11,7 +11,8 @@ from sqlalchemy import event as sa_event
 
 from club.events import service
 from club.extensions import db
-from club.models import InterestTag, utcnow
+from club.models.base import utcnow
+from club.models.club import InterestTag
 from club.models.events import Booking, Event, EventInvitation
 from tests.events.factories import make_event, reload, seat
 from tests.factories import login, make_admin, make_curator, make_member
@@ -240,7 +241,7 @@ def test_a_double_submitted_new_event_is_created_once(client, ctx):
 
 
 def test_nothing_is_recommended_to_someone_without_access(ctx):
-    from club.members import states
+    from club.membership import states
 
     lapsed = make_member(state=states.LAPSED)
     make_event()

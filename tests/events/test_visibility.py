@@ -1,7 +1,7 @@
 """Who sees which event: role × kind of event → 200 or 404, for the page, its .ics and its door list."""
 import pytest
 
-from club.members import states
+from club.membership import states
 from tests.events.factories import make_event
 from tests.factories import login, make_admin, make_curator, make_member, make_user
 

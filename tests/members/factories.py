@@ -7,7 +7,9 @@ from PIL import Image
 
 from club.extensions import db
 from club.members import requests_service
-from club.models import InterestTag, MemberProfile, utcnow
+from club.models.base import utcnow
+from club.models.club import InterestTag
+from club.models.membership import MemberProfile
 from tests.factories import make_member
 
 

@@ -10,9 +10,9 @@ from club.auth.service import find_user_by_email
 from club.billing import service as billing
 from club.curation import service as curation
 from club.extensions import db
-from club.members.service import membership_of
+from club.membership.access import membership_of
 from club.models.members import CuratorRequest
-from club.models import utcnow
+from club.models.base import utcnow
 
 
 def test_the_new_member_of_the_demo_settles_in_and_could_leave(client, ctx, outbox):

@@ -4,8 +4,8 @@ from datetime import date
 
 from club.extensions import db
 from club.members import requests_service
-from club.members.service import membership_of
-from club.models import Membership, MemberProfile
+from club.membership.access import membership_of
+from club.models.membership import Membership, MemberProfile
 from club.models.billing import Payment
 from club.models.curation import MemberNote, Review
 from tests.applications.factories import make_application, make_club_member

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from club.extensions import db
-from club.models import CuratorProfile
+from club.models.curation import CuratorProfile
 from club.models.events import BOOKING_WAITLISTED
 from tests.applications.factories import make_application, make_club_member
 from tests.events.factories import make_event, seat

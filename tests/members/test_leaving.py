@@ -6,10 +6,13 @@ from pathlib import Path
 import pytest
 
 from club.extensions import db
-from club.members import states
-from club.members.service import membership_of
+from club.membership import states
+from club.membership.access import membership_of
 from club.core.passwords import hash_password
-from club.models import AuditEntry, MemberProfile, Membership, User, utcnow
+from club.models.base import utcnow
+from club.models.club import AuditEntry
+from club.models.membership import MemberProfile, Membership
+from club.models.user import User
 from club.models.billing import Payment
 from club.models.events import BOOKING_CONFIRMED, BOOKING_RELEASED, BOOKING_WAITLISTED, Booking
 from club.models.members import CuratorRequest, RequestMessage
@@ -172,7 +175,7 @@ def test_deletion_tells_other_features_so_they_can_erase_their_own_records(clien
 
 
 def test_deletion_erases_curators_notes_and_the_invitation_addressed_to_the_member(client, ctx):
-    from club.models import Application, Invitation
+    from club.models.applications import Application, Invitation
     from club.models.curation import MemberNote
     from tests.curation.factories import make_application
 

@@ -3,7 +3,7 @@ import pytest
 
 from club.extensions import db
 from club.members import onboarding
-from club.models import AuditEntry, RulesAcceptance
+from club.models.club import AuditEntry, RulesAcceptance
 from tests.factories import login, make_admin, make_curator, make_member, make_rules
 from tests.members.factories import make_tags
 

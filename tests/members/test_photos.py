@@ -7,7 +7,7 @@ from PIL import Image
 
 from club.extensions import db
 from club.members import photos
-from club.models import MemberProfile
+from club.models.membership import MemberProfile
 from tests.factories import login, make_curator, make_member, make_user
 from tests.members.factories import image_bytes, make_listed_member
 

@@ -119,7 +119,7 @@ def test_privacy_defaults_to_hidden_and_choosing_is_recorded(client, ctx):
     r = client.post("/me/privacy", data={"listed": "listed", "fields": ["city"]})
     assert r.status_code == 302
     from club.extensions import db
-    from club.models import MemberProfile
+    from club.models.membership import MemberProfile
     profile = db.session.get(MemberProfile, member.id)
     assert profile.directory_listed and profile.directory_fields == ["city"] and profile.directory_chosen_at
 

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from club.extensions import db
 from club.members import request_states as rs
-from club.models import AuditEntry
+from club.models.club import AuditEntry
 from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
 from tests.factories import login, make_admin, make_curator, make_member
 from tests.members.factories import make_request
@@ -148,7 +148,7 @@ def test_a_reassigned_member_takes_their_requests_to_the_new_curator(client, ctx
     old, new = make_curator(), make_curator()
     member = make_member(curator=old)
     thread = make_request(member)
-    from club.members.service import membership_of
+    from club.membership.access import membership_of
     membership_of(member).curator_id = new.id
     db.session.commit()
     login(client, old)
@@ -205,7 +205,7 @@ def test_identical_requests_sent_at_the_same_instant_make_one(app, ctx):
     import threading
 
     from club.members import requests_service
-    from club.models import User
+    from club.models.user import User
 
     member_id = make_member(curator=make_curator()).id  # read here: threads must not touch this session
     barrier, errors = threading.Barrier(6), []

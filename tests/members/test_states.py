@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from club.members import states
+from club.membership import states
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 
@@ -61,8 +61,8 @@ def test_losing_access(current, new, loses):
 
 def test_a_past_due_member_loses_access_when_grace_ends_even_before_the_nightly_sync(ctx):
     from club.extensions import db
-    from club.members.service import has_member_access, membership_of
-    from club.models import utcnow
+    from club.membership.access import has_member_access, membership_of
+    from club.models.base import utcnow
     from tests.factories import make_member
 
     member = make_member(state=states.PAST_DUE)

@@ -1,4 +1,4 @@
-"""Membership use cases shared by every feature: who has access, and the one way to change state."""
+"""The one way a membership changes state, and the start of one at approval."""
 from __future__ import annotations
 
 from flask import current_app
@@ -6,17 +6,11 @@ from flask import current_app
 from club.core import audit
 from club.core.signals import membership_changed
 from club.extensions import db
-from club.members import states
-from club.models import Membership, User, utcnow
-
-
-def membership_of(user: User) -> Membership | None:
-    return db.session.scalars(db.select(Membership).where(Membership.user_id == user.id)).first()
-
-
-def has_member_access(user: User) -> bool:
-    membership = membership_of(user)
-    return membership is not None and states.grants_access(membership.state, membership.grace_until, utcnow())
+from club.membership import states
+from club.membership.access import membership_of
+from club.models.base import utcnow
+from club.models.membership import Membership
+from club.models.user import User
 
 
 def change_membership_state(
