@@ -36,27 +36,49 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from club import models  # noqa: F401  (register every table on the metadata)
+    from club.auth import sessions
+    from club.cli import register_cli
     from club.core import database, errors, security, templating
-    from club.core.cli import register_cli
 
     database.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    sessions.init_app(app)
     register_cli(app)
-
-    from club.admin.views import bp as admin_bp
-    from club.auth.views import bp as auth_bp
-    from club.public.views import bp as public_bp
-
-    for blueprint in (public_bp, auth_bp, admin_bp):
-        app.register_blueprint(blueprint)
-    _register_feature_blueprints(app)
+    _register_erasers()
+    _connect_signals()
+    _register_request_hooks(app)
+    _register_blueprints(app)
     return app
 
 
-def _register_feature_blueprints(app: Flask) -> None:
-    """Feature packages register themselves; each owns its URLs."""
+def _register_erasers() -> None:
+    """Each feature's ``erasure`` module registers the erasers of its tables when imported."""
+    import club.membership.erasure  # noqa: F401  (the kernel's own table)
+    from club.features import feature_modules
+
+    list(feature_modules("erasure"))
+
+
+def _connect_signals() -> None:
+    """Who listens to what, in one place. Receivers are plain functions of their features."""
+    from club.core.signals import membership_changed
+    from club.events.service import release_on_lost_access
+
+    # A member who loses access gives up their future seats, and the waitlist moves up.
+    membership_changed.connect(release_on_lost_access)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    """Rules for every request of the app, whichever feature serves it."""
+    from club.members.rules_gate import current_rules_first
+
+    app.before_request(current_rules_first)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Feature packages offer their views; each owns its URLs."""
     from club.features import feature_modules
 
     for module in feature_modules("views"):

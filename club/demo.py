@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from club.auth.service import create_account, find_user_by_email
 from club.core import settings
+from club.core.demo import DEMO_PASSWORD
 from club.extensions import db
 from club.features import feature_modules
 from club.membership import states
@@ -18,7 +19,6 @@ from club.models.curation import CuratorProfile
 from club.models.membership import MemberProfile, Membership
 from club.models.user import ROLE_ADMIN, ROLE_CURATOR
 
-DEMO_PASSWORD = "demo-password"
 DEMO_ACCOUNTS = [
     ("admin@demo.club", "admin (owner)"),
     ("curator@demo.club", "curator"),

@@ -1,7 +1,11 @@
-"""The feature packages and the optional parts each may offer (views, cli, demo).
+"""The feature packages and the optional parts each may offer.
 
-The app factory, the CLI and the demo seeding all discover feature parts here, so adding a
-feature means adding its package and its name below.
+The app factory, the CLI and the demo seeding find feature parts here, so adding a feature means
+adding its package and its name below. The parts:
+- ``views``: a blueprint ``bp`` (its URLs);
+- ``cli``: a list ``commands`` of click commands;
+- ``demo``: ``seed_demo(people)``, what the feature adds to the demo club;
+- ``erasure``: the erasers of the feature's tables (``club.core.erasure``), registered on import.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from collections.abc import Iterator
 from types import ModuleType
 
 # Order matters for the demo: later features seed on top of earlier ones.
-FEATURES = ("applications", "curation", "billing", "events", "members")
+FEATURES = ("public", "auth", "admin", "applications", "curation", "billing", "events", "members")
 
 
 def feature_modules(part: str) -> Iterator[ModuleType]:

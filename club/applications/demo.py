@@ -20,7 +20,7 @@ APPLICANT_EMAIL = "iris.calloway@example.com"
 
 
 def seed_demo(people: dict) -> None:
-    from club.demo import DEMO_PASSWORD
+    from club.core.demo import DEMO_PASSWORD
 
     member, second = people["member"], people["second"]
     now = utcnow()

@@ -689,30 +689,3 @@ __all__ = [
     "remove_interest", "revoke_invitation", "send_invitation", "start_reinvite_cooldown", "status_page",
     "submit_application", "withdraw_application",
 ]
-
-
-# Erasure -----------------------------------------------------------------------------------
-
-def erase_application(application: Application, *, name: str, now: datetime) -> None:
-    """Erase an applicant's personal data from their application, keeping what statistics need.
-
-    Kept: state, dates, inviter, endorsement count, the cool-down hash (elsewhere). Erased: the
-    answers, the email (also on the invitation, which was addressed to it), the inviter's note,
-    the endorsers' sentences about the person, and the emails they asked for endorsements.
-    Used by the retention purge and by a member deleting their account. No commit.
-    """
-    application.full_name = name
-    application.email = f"erased-application-{application.id}@erased.invalid"
-    application.city = application.occupation = application.company = None
-    application.motivation = application.contribution = None
-    application.links, application.interests, application.languages = [], [], []
-    application.endorsers_asked = []
-    application.erased_at = now
-    application.invitation.email = application.email
-    application.invitation.note = None
-    db.session.execute(db.update(Endorsement).where(Endorsement.application_id == application.id)
-                       .values(statement=None))
-    # Curators' comments quote the applicant; their scores stay for the statistics.
-    from club.models.curation import Review
-
-    db.session.execute(db.update(Review).where(Review.application_id == application.id).values(comment=None))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from club.core import erasure
 from club.extensions import db
 from club.models.club import AuditEntry
 from club.models.user import User
@@ -30,3 +31,6 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+erasure.keep("audit_log", "append-only: ids and outcomes, no free text")

@@ -1,4 +1,4 @@
-"""Who may see what: session checks, role and access decorators, and security headers."""
+"""Who may see what: the staff-role decorator, safe redirects, and security headers."""
 from __future__ import annotations
 
 from functools import wraps
@@ -7,38 +7,14 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
-from club.extensions import db, login_manager
-from club.models.user import User
+from club.extensions import login_manager
 
 STRIPE_ORIGINS = "https://js.stripe.com https://checkout.stripe.com https://billing.stripe.com"
 
 
 def init_app(app: Flask) -> None:
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user)
     app.after_request(_security_headers)
-
-
-def load_user(user_id: str) -> User | None:
-    """Load the user named in the session cookie, if the cookie is still current.
-
-    The cookie carries "<id>:<session version>". Logging out, changing the password or being
-    suspended bumps the version, which turns every copy of an older cookie into a visitor.
-    """
-    try:
-        raw_id, raw_version = user_id.split(":", 1)
-        uid, version = int(raw_id), int(raw_version)
-    except (ValueError, AttributeError):
-        return None
-    user = db.session.get(User, uid, options=[selectinload(User.roles)])
-    if user is None or user.session_version != version or not user.is_active:
-        return None
-    return user
 
 
 def safe_local_path(target: str | None) -> str | None:

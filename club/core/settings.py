@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import g, has_app_context
 
+from club.core import erasure
 from club.extensions import db
 from club.models.club import ClubSetting, RulesVersion
 
@@ -75,3 +76,9 @@ def update(changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
 
 def current_rules() -> RulesVersion | None:
     return db.session.scalars(db.select(RulesVersion).order_by(RulesVersion.id.desc()).limit(1)).first()
+
+
+erasure.keep("club_settings", "the club's own settings")
+erasure.keep("rules_versions", "the club's rules, as published")
+erasure.keep("rules_acceptances", "consent records: who accepted which version, when")
+erasure.keep("interest_tags", "the club's interest vocabulary")

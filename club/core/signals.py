@@ -5,8 +5,7 @@ transaction that changed the state (before commit), so receivers' changes commit
 Events uses it to release a member's future bookings when they lose access.
 
 ``account_deleted(sender=app, user_id=…)`` fires inside the transaction that deletes a member's
-account, before commit; each feature that keeps personal data of its own about the person
-(curators' notes, for instance) erases it there, and its changes commit with the deletion.
+account, after every feature's eraser has run (``club.core.erasure``) and before commit.
 """
 from blinker import Namespace
 

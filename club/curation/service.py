@@ -15,9 +15,9 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from club.applications.service import erase_application, start_reinvite_cooldown
+from club.applications.service import start_reinvite_cooldown
 from club.auth.service import create_account, find_user_by_email, make_reset_token
-from club.core import audit, settings
+from club.core import audit, erasure, settings
 from club.core.database import begin_write, is_postgresql
 from club.core.mail import send_mail
 from club.curation import matching
@@ -766,11 +766,12 @@ def purge_applicants(now: datetime | None = None, retention_days: int | None = N
         .options(joinedload(Application.invitation), selectinload(Application.endorsements))
         .order_by(Application.id)))
     erased: list[ErasedApplication] = []
+    how = erasure.Erasure(now=now, why="erased", name=ERASED_NAME)
     for application in candidates:
         closed_at = application.decided_at if application.state == REJECTED else (
             application.withdrawn_at or application.submitted_at)
-        account_id = _erase_account(application.user_id, application.id)
-        erase_application(application, name=ERASED_NAME, now=now)
+        account_id = _erase_account(application.user_id, application.id, how)
+        erasure.erase_application(application.id, how)
         erased.append(ErasedApplication(application.id, application.state, closed_at, account_id))
     if erased:
         audit.record("applications.purged", applications=[e.application_id for e in erased],
@@ -779,7 +780,7 @@ def purge_applicants(now: datetime | None = None, retention_days: int | None = N
     return erased
 
 
-def _erase_account(user_id: int | None, application_id: int) -> int | None:
+def _erase_account(user_id: int | None, application_id: int, how: erasure.Erasure) -> int | None:
     """Erase an applicant's account if it holds nothing else: no membership, no role, no live application."""
     if user_id is None:
         return None
@@ -793,23 +794,10 @@ def _erase_account(user_id: int | None, application_id: int) -> int | None:
         Application.state.in_((SUBMITTED, APPROVED, WAITLISTED))))
     if live:
         return None
-    user.deleted_at = utcnow()
-    user.email = f"erased-{user.id}@erased.invalid"
-    user.full_name = ERASED_NAME
-    user.password_hash = None
-    user.end_all_sessions()
+    erasure.erase_person(user.id, how)
     return user.id
 
 
 def _require_staff(user: User) -> None:
     if user is None or not getattr(user, "is_staff", False):
         raise NotAllowed("Only curators and admins may do this.")
-
-
-def erase_notes_about(_sender, *, user_id: int, **_kwargs) -> None:
-    """Receiver of ``account_deleted``: curators' notes about a deleted member go with them.
-
-    Runs inside the deleting transaction (no commit). The audit log keeps that notes existed
-    only through its own entries, which hold no note text.
-    """
-    db.session.execute(sa_delete(MemberNote).where(MemberNote.member_id == user_id))

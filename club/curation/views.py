@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from club.core.security import roles_required
-from club.core.signals import account_deleted
 from club.curation import service
 from club.curation.forms import CuratorProfileForm, DecisionForm, NoteForm, ReassignForm, ReopenForm, ReviewForm
 from club.membership import states
@@ -18,7 +17,6 @@ bp = Blueprint("curation", __name__, url_prefix="/curation")
 
 STAFF = (ROLE_CURATOR, ROLE_ADMIN)
 
-account_deleted.connect(service.erase_notes_about)
 
 
 def _refused(exc: service.CurationError):

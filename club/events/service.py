@@ -823,12 +823,3 @@ def _event_link(event: Event) -> str:
 
 def _local(value: datetime) -> str:
     return value.astimezone(ZoneInfo(settings.get("timezone"))).strftime("%a %d %b, %H:%M")
-
-
-
-def erase_feedback_comments(_sender, *, user_id: int, **_kwargs) -> None:
-    """Receiver of ``account_deleted``: a deleted member's feedback keeps its rating, loses its words.
-
-    Runs inside the deleting transaction (no commit); the ratings stay in the event's average.
-    """
-    db.session.execute(db.update(EventFeedback).where(EventFeedback.user_id == user_id).values(comment=""))

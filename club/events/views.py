@@ -6,7 +6,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from club.membership.access import member_required
-from club.core.signals import account_deleted, membership_changed
 from club.events import service
 from club.events.forms import BookingForm, CheckInForm, EventForm, FeedbackForm
 from club.extensions import csrf, limiter
@@ -14,8 +13,6 @@ from club.extensions import csrf, limiter
 bp = Blueprint("events", __name__)
 
 # A member who loses access gives up their future seats, whichever feature changed the membership.
-membership_changed.connect(service.release_on_lost_access)
-account_deleted.connect(service.erase_feedback_comments)
 
 
 def _viewer():

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 from flask import current_app
 
-from club.applications.service import erase_application
-from club.core import audit
+from club.core import audit, erasure
 from club.core.mail import send_mail
-from club.core.signals import account_deleted
 from club.core.passwords import verify_password
+from club.core.signals import account_deleted
 from club.extensions import db
-from club.members import photos
 from club.membership import states
 from club.membership.access import membership_of
 from club.membership.changes import change_membership_state
-from club.models.applications import Application, Endorsement, Invitation
 from club.models.base import utcnow
-from club.models.membership import MemberProfile
 from club.models.user import User
-from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
 
 FORMER_NAME = "Former member"
-ERASED_TEXT = ""
 
 
 class LeavingError(Exception):
@@ -85,46 +79,12 @@ def delete_account(user: User, password: str) -> None:
         # A deleted account cannot wait for the period end: access ends now, and events
         # releases the bookings on the state change.
         change_membership_state(membership, states.ENDED, actor=user, reason="account deleted")
-    _erase(user)
+    erasure.erase_person(user_id, erasure.Erasure(now=utcnow(), why="deleted", name=FORMER_NAME))
+    # Erasure is done by the erasers each feature registers; the signal is for anything else
+    # that wants to react to a deletion.
     account_deleted.send(current_app._get_current_object(), user_id=user_id)
     audit.record("account.deleted", actor=user, subject=user)
     # Sent to the address we just erased, after the commit: the last thing we ever send them.
     send_mail(email, "Your account is deleted", "member_deleted", name=name)
     db.session.commit()
 
-
-def _erase(user: User) -> None:
-    now = utcnow()
-    user.email = f"deleted-{user.id}@deleted.invalid"
-    user.full_name = FORMER_NAME
-    user.password_hash = None
-    user.deleted_at = now
-    user.end_all_sessions()
-
-    membership = membership_of(user)
-    if membership is not None:
-        membership.leave_reason = None
-    profile = db.session.get(MemberProfile, user.id)
-    if profile is not None:
-        photos.delete(profile.photo_filename)
-        for column in ("city", "occupation", "company", "bio", "photo_filename"):
-            setattr(profile, column, None)
-        profile.interests, profile.languages, profile.links = [], [], []
-        profile.directory_listed, profile.directory_fields = False, []
-
-    for application in db.session.scalars(db.select(Application).where(Application.user_id == user.id)):
-        erase_application(application, name=FORMER_NAME, now=now)
-    db.session.execute(db.update(Endorsement).where(Endorsement.endorser_id == user.id)
-                       .values(statement=None))
-    db.session.execute(db.update(Invitation).where(Invitation.inviter_id == user.id).values(note=None))
-
-    # The member's threads are about the member: both sides' words go, the rows (and their
-    # dates, for the curators' workload figures) stay.
-    thread_ids = db.select(CuratorRequest.id).where(CuratorRequest.member_id == user.id).scalar_subquery()
-    db.session.execute(db.update(RequestMessage).where(RequestMessage.request_id.in_(thread_ids))
-                       .values(body=ERASED_TEXT, erased_at=now))
-    db.session.execute(db.update(CuratorRequest).where(CuratorRequest.member_id == user.id,
-                                                       CuratorRequest.state != "done")
-                       .values(state="done", closed_at=now, updated_at=now))
-    db.session.execute(db.update(CuratorChangeRequest).where(CuratorChangeRequest.member_id == user.id)
-                       .values(reason=ERASED_TEXT, state="done", resolved_at=now))

@@ -14,42 +14,15 @@ from club.core.security import roles_required, safe_local_path
 from club.membership.access import member_required
 from club.extensions import limiter
 from club.members import (directory, export, home as home_service, leaving, privacy, profile_service,
-                          request_states, requests_service as rq, welcome)
+                          request_states, requests_service as rq, rules_gate, welcome)
 from club.members.forms import (CuratorChangeForm, DeleteForm, DirectoryForm, HelloForm, LeaveForm, MessageForm,
                                 PhotoForm, ProfileForm, RequestForm, ResolveForm, RulesForm, StaffAnswerForm,
                                 StateForm, split_lines, split_list)
 from club.members.photos import PhotoRejected
-from club.membership.access import has_member_access, membership_of
+from club.membership.access import membership_of
 from club.models.user import ROLE_ADMIN, ROLE_CURATOR
 
 bp = Blueprint("members", __name__)
-
-# Pages a member reaches even before accepting new rules: the rules themselves, and the ways
-# out (someone who does not accept new rules must still be able to leave with their data).
-RULES_EXEMPT = {"members.accept_rules", "members.export_data", "members.leave", "members.delete_account",
-                "public.landing", "public.healthz", "static"}
-RULES_EXEMPT_PREFIXES = ("auth.", "billing.")
-_RULES_OK = "rules_ok"
-
-
-@bp.before_app_request
-def _current_rules_first():
-    """After login (and whenever the admin publishes new rules) a member accepts them first."""
-    if request.method != "GET" or not current_user.is_authenticated:
-        return None
-    endpoint = request.endpoint
-    if endpoint is None or endpoint in RULES_EXEMPT or endpoint.startswith(RULES_EXEMPT_PREFIXES):
-        return None
-    version = settings.current_rules()
-    if version is None or session.get(_RULES_OK) == [current_user.id, version.id]:
-        return None
-    if not has_member_access(current_user):
-        return None
-    if welcome.has_accepted(current_user, version):
-        session[_RULES_OK] = [current_user.id, version.id]
-        return None
-    return redirect(url_for("members.accept_rules", next=request.full_path.rstrip("?")))
-
 
 def membership_needed(view):
     """Pages about one's own membership: people without one are sent to their own home."""
@@ -88,7 +61,7 @@ def accept_rules():
         except (welcome.RulesError, ValueError) as exc:
             flash(str(exc), "error")
             return redirect(url_for("members.accept_rules", next=request.args.get("next")))
-        session[_RULES_OK] = [current_user.id, version.id]
+        rules_gate.remember_accepted(version.id)
         flash("Thank you. Welcome in.", "success")
         return redirect(safe_local_path(request.args.get("next")) or url_for("members.home"))
     return render_template("members/rules.html", version=version, form=form, accepted=accepted), \

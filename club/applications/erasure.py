@@ -1,0 +1,43 @@
+"""What applications hold about a person, and how it is erased (see ``club.core.erasure``)."""
+from __future__ import annotations
+
+from club.core import erasure
+from club.core.erasure import Erasure
+from club.extensions import db
+from club.models.applications import Application, Endorsement, Invitation
+
+
+@erasure.application_eraser("applications", "endorsements", "invitations")
+def erase_application(application_id: int, how: Erasure) -> None:
+    """Erase an applicant's personal data from their application, keeping what statistics need.
+
+    Kept: state, dates, inviter, endorsement count, the cool-down hash (elsewhere). Erased: the
+    answers, the email (also on the invitation, which was addressed to it), the inviter's note,
+    the endorsers' sentences about the person, and the emails they asked for endorsements.
+    """
+    application = db.session.get(Application, application_id)
+    if application is None:
+        return
+    application.full_name = how.name
+    application.email = f"erased-application-{application.id}@erased.invalid"
+    application.city = application.occupation = application.company = None
+    application.motivation = application.contribution = None
+    application.links, application.interests, application.languages = [], [], []
+    application.endorsers_asked = []
+    application.erased_at = how.now
+    application.invitation.email = application.email
+    application.invitation.note = None
+    db.session.execute(db.update(Endorsement).where(Endorsement.application_id == application.id)
+                       .values(statement=None))
+
+
+@erasure.person_eraser("applications", "endorsements", "invitations")
+def erase_person(user_id: int, how: Erasure) -> None:
+    """The person's own applications, what they wrote about others, and the notes of their invites."""
+    for application_id in db.session.scalars(db.select(Application.id).where(Application.user_id == user_id)):
+        erasure.erase_application(application_id, how)
+    db.session.execute(db.update(Endorsement).where(Endorsement.endorser_id == user_id).values(statement=None))
+    db.session.execute(db.update(Invitation).where(Invitation.inviter_id == user_id).values(note=None))
+
+
+erasure.keep("email_cooldowns", "a keyed hash of an address, no personal data in the clear")

@@ -1,0 +1,7 @@
+"""Billing keeps the books when a person is erased (see ``club.core.erasure``)."""
+from __future__ import annotations
+
+from club.core import erasure
+
+erasure.keep("payments", "the books: amounts, dates and references stay")
+erasure.keep("stripe_events", "which Stripe events were processed: ids only")

@@ -1,0 +1,39 @@
+"""What the member portal holds about a person, and how it is erased (see ``club.core.erasure``)."""
+from __future__ import annotations
+
+from club.core import erasure
+from club.core.erasure import Erasure
+from club.extensions import db
+from club.members import photos
+from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
+from club.models.membership import MemberProfile
+
+ERASED_TEXT = ""
+
+
+@erasure.person_eraser("member_profiles")
+def erase_profile(user_id: int, how: Erasure) -> None:
+    """Everything the member told the club about themselves, the photo too; hidden from the directory."""
+    profile = db.session.get(MemberProfile, user_id)
+    if profile is None:
+        return
+    photos.delete(profile.photo_filename)
+    for column in ("city", "occupation", "company", "bio", "photo_filename"):
+        setattr(profile, column, None)
+    profile.interests, profile.languages, profile.links = [], [], []
+    profile.directory_listed, profile.directory_fields = False, []
+
+
+@erasure.person_eraser("curator_requests", "request_messages", "curator_change_requests")
+def erase_requests(user_id: int, how: Erasure) -> None:
+    """The member's threads are about the member: both sides' words go, the rows (and their dates,
+    for the curators' workload figures) stay."""
+    now = how.now
+    thread_ids = db.select(CuratorRequest.id).where(CuratorRequest.member_id == user_id).scalar_subquery()
+    db.session.execute(db.update(RequestMessage).where(RequestMessage.request_id.in_(thread_ids))
+                       .values(body=ERASED_TEXT, erased_at=now))
+    db.session.execute(db.update(CuratorRequest).where(CuratorRequest.member_id == user_id,
+                                                       CuratorRequest.state != "done")
+                       .values(state="done", closed_at=now, updated_at=now))
+    db.session.execute(db.update(CuratorChangeRequest).where(CuratorChangeRequest.member_id == user_id)
+                       .values(reason=ERASED_TEXT, state="done", resolved_at=now))
