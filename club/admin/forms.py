@@ -1,16 +1,11 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from club.core.forms import CheckboxesField
 from club.models.user import STAFF_ROLES
 
 ROLE_CHOICES = [(r, r.capitalize()) for r in STAFF_ROLES]
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class StaffAccountForm(FlaskForm):

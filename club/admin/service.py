@@ -7,6 +7,7 @@ from sqlalchemy import func
 from club.auth.service import AccountError, create_account, find_user_by_email, make_reset_token
 from club.core import audit, settings
 from club.core.mail import send_mail
+from club.core.pagination import paginate
 from club.extensions import db
 from club.models.club import AuditEntry, RulesVersion
 from club.models.user import ROLE_ADMIN, STAFF_ROLES, User, UserRole
@@ -94,8 +95,7 @@ def publish_rules(body: str, actor: User) -> RulesVersion | None:
 
 
 def audit_page(page: int, per_page: int = 50):
-    return db.paginate(db.select(AuditEntry).order_by(AuditEntry.id.desc()), page=page, per_page=per_page,
-                       error_out=False)
+    return paginate(db.select(AuditEntry).order_by(AuditEntry.id.desc()), page=page, per_page=per_page)
 
 
 def users_by_id(ids: set[int]) -> dict[int, User]:

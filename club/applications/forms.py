@@ -2,9 +2,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from club.admin.forms import CheckboxesField
+from club.core.forms import CheckboxesField
 from club.applications import rules
-from club.auth.forms import NewPasswordField
+from club.core.forms import NewPasswordField
 
 MIN_MOTIVATION = 80
 MIN_CONTRIBUTION = 80

@@ -5,8 +5,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from club.admin.forms import CheckboxesField
-from club.auth.forms import NameField
+from club.core.forms import CheckboxesField
+from club.core.forms import NameField
 from club.members import privacy, request_states
 from club.members.profile_service import MAX_LINKS
 from club.members.requests_service import MAX_BODY
