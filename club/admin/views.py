@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func
 
 from club.admin import service
 from club.admin.forms import ClubSettingsForm, GrantRoleForm, RevokeRoleForm, RulesForm, StaffAccountForm
 from club.core import settings
 from club.core.security import roles_required
-from club.extensions import db
-from club.models.membership import Membership
+from club.membership.counts import counts_by_state
 from club.models.user import ROLE_ADMIN
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -19,8 +17,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("")
 @roles_required(ROLE_ADMIN)
 def dashboard():
-    counts = dict(db.session.execute(db.select(Membership.state, func.count()).group_by(Membership.state)).all())
-    return render_template("admin/dashboard.html", membership_counts=counts,
+    return render_template("admin/dashboard.html", membership_counts=counts_by_state(),
                            staff_count=len(service.staff_members()))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from club.core.pagination import paginate_list
 from club.extensions import db
 from club.members import privacy
 from club.membership import states
@@ -43,7 +44,7 @@ def search(viewer: User, *, text: str = "", interest: str = "", city: str = "", 
         if card is not None and privacy.matches(card, text=text.strip(), interest=interest.strip(),
                                                 city=city.strip()):
             cards.append(card)
-    pages = max(1, -(-len(cards) // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    return DirectoryPage(cards=cards[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(cards), page=page,
-                         pages=pages)
+    # The privacy rule (search only what a member shows) is applied to the cards, so the page is cut
+    # after it; moving the visible fields into columns lets SQL do both (the speed issue).
+    cut = paginate_list(cards, page=page, per_page=PAGE_SIZE)
+    return DirectoryPage(cards=cut.items, total=cut.total, page=cut.page, pages=cut.pages)
