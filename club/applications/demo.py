@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from club.applications.service import INVITER_STATEMENT
+from club.applications.applying import INVITER_STATEMENT
 from club.auth.service import create_account
 from club.core import settings
 from club.extensions import db

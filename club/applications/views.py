@@ -4,7 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, login_user
 
-from club.applications import forms, service
+from club.applications import applying, endorsements, forms
+# Aliased: the view functions below are named after the pages (invites, status, referrals, interests).
+from club.applications import interests as interest_service
+from club.applications import invites as invite_service
+from club.applications import referrals as referral_service
+from club.applications import status as status_service
+from club.applications.errors import ApplicationError, NotYours
+from club.applications.invite_links import InviteLinkError
 from club.core.security import roles_required
 from club.membership.access import member_required
 from club.extensions import limiter
@@ -22,15 +29,15 @@ def invites():
     status = 200
     if form.validate_on_submit():
         try:
-            invitation = service.send_invitation(current_user, form.email.data, form.note.data)
-        except service.InviteRefused as exc:
+            invitation = invite_service.send_invitation(current_user, form.email.data, form.note.data)
+        except invite_service.InviteRefused as exc:
             form.email.errors = [*form.email.errors, str(exc)]
         else:
             flash(f"Your invitation to {invitation.email} is on its way.", "success")
             return redirect(url_for("applications.invites"))
     if form.errors:
         status = 400
-    return render_template("applications/invites.html", form=form, page=service.invites_page(current_user),
+    return render_template("applications/invites.html", form=form, page=invite_service.invites_page(current_user),
                            revoke_form=forms.RevokeForm()), status
 
 
@@ -39,11 +46,11 @@ def invites():
 def revoke(invitation_id: int):
     if forms.RevokeForm().validate_on_submit():
         try:
-            invitation = service.revoke_invitation(current_user, invitation_id)
+            invitation = invite_service.revoke_invitation(current_user, invitation_id)
             flash(f"The invitation to {invitation.email} is revoked; you can use it for someone else.", "success")
-        except service.NotYours:
+        except NotYours:
             abort(404)
-        except service.InviteRefused as exc:
+        except invite_service.InviteRefused as exc:
             flash(str(exc), "error")
     return redirect(url_for("applications.invites"))
 
@@ -52,15 +59,16 @@ def revoke(invitation_id: int):
 @member_required
 def endorse(endorsement_id: int):
     try:
-        endorsement = service.endorsement_request(current_user, endorsement_id)
-    except service.NotYours:
+        endorsement = endorsements.endorsement_request(current_user, endorsement_id)
+    except NotYours:
         abort(404)
     form = forms.EndorseForm()
-    if endorsement.state == service.REQUESTED and form.validate_on_submit():
+    if endorsement.state == endorsements.REQUESTED and form.validate_on_submit():
         endorsing = form.answer.data == "endorse"
         try:
-            service.answer_endorsement(current_user, endorsement_id, endorse=endorsing, statement=form.statement.data)
-        except service.EndorsementError as exc:
+            endorsements.answer_endorsement(current_user, endorsement_id, endorse=endorsing,
+                                            statement=form.statement.data)
+        except endorsements.EndorsementError as exc:
             flash(str(exc), "error")
         else:
             flash("Thank you: your endorsement is recorded." if endorsing
@@ -77,24 +85,24 @@ def endorse(endorsement_id: int):
 def apply(token: str):
     form = forms.ApplicationForm()
     try:
-        page = service.apply_page(token, opening=not form.is_submitted())
-    except service.InviteLinkError as exc:
+        page = applying.apply_page(token, opening=not form.is_submitted())
+    except InviteLinkError as exc:
         return render_template("applications/link_unusable.html", problem=exc), exc.status_code
     form.set_interests(page.interests)
     if not form.is_submitted():
         form.rules_version.data = str(page.rules_version_id)
     if form.validate_on_submit():
-        answers = service.Answers(
+        answers = applying.Answers(
             full_name=form.full_name.data, city=form.city.data, occupation=form.occupation.data,
             company=form.company.data, links=form.links.links, interests=form.interests.data,
             languages=form.languages.languages, motivation=form.motivation.data,
             contribution=form.contribution.data, rules_version_id=_int(form.rules_version.data),
             password=form.password.data)
         try:
-            user = service.submit_application(token, answers)
-        except service.InviteLinkError as exc:
+            user = applying.submit_application(token, answers)
+        except InviteLinkError as exc:
             return render_template("applications/link_unusable.html", problem=exc), exc.status_code
-        except service.ApplicationError as exc:
+        except ApplicationError as exc:
             getattr(form, exc.field or "accept_rules").errors.append(str(exc))
             form.rules_version.data = str(page.rules_version_id)
             form.accept_rules.data = False
@@ -119,7 +127,7 @@ def _int(raw: str | None) -> int:
 @bp.route("/application")
 @login_required
 def status():
-    page = service.status_page(current_user)
+    page = status_service.status_page(current_user)
     if page is None and (current_user.is_staff or current_user.membership is not None):
         return redirect(url_for("public.home"))
     return render_template("applications/status.html", page=page, ask_form=forms.AskEndorsementForm(),
@@ -133,12 +141,12 @@ def ask_endorsement():
     form = forms.AskEndorsementForm()
     if form.validate_on_submit():
         try:
-            flash(service.ask_for_endorsement(current_user, form.email.data), "success")
-        except service.EndorsementError as exc:
+            flash(endorsements.ask_for_endorsement(current_user, form.email.data), "success")
+        except endorsements.EndorsementError as exc:
             form.email.errors = [str(exc)]
         else:
             return redirect(url_for("applications.status"))
-    page = service.status_page(current_user)
+    page = status_service.status_page(current_user)
     if page is None:
         abort(404)
     return render_template("applications/status.html", page=page, ask_form=form,
@@ -150,11 +158,11 @@ def ask_endorsement():
 def withdraw():
     if forms.WithdrawForm().validate_on_submit():
         try:
-            service.withdraw_application(current_user)
+            status_service.withdraw_application(current_user)
             flash("Your application is withdrawn. Thank you for your interest in the club.", "info")
-        except service.NotYours:
+        except NotYours:
             abort(404)
-        except service.ApplicationError as exc:
+        except ApplicationError as exc:
             flash(str(exc), "error")
     return redirect(url_for("applications.status"))
 
@@ -164,15 +172,15 @@ def withdraw():
 @bp.route("/curation/referrals")
 @roles_required("curator", "admin")
 def referrers():
-    return render_template("applications/referrers.html", referrers=service.referrers())
+    return render_template("applications/referrers.html", referrers=referral_service.referrers())
 
 
 @bp.route("/curation/referrals/<int:user_id>")
 @roles_required("curator", "admin")
 def referrals(user_id: int):
     try:
-        tree = service.referral_tree(user_id)
-    except service.NotYours:
+        tree = referral_service.referral_tree(user_id)
+    except NotYours:
         abort(404)
     return render_template("applications/referrals.html", tree=tree)
 
@@ -183,13 +191,13 @@ def interests():
     form = forms.InterestForm()
     if form.validate_on_submit():
         try:
-            tag = service.add_interest(form.name.data, current_user)
-        except service.ApplicationError as exc:
+            tag = interest_service.add_interest(form.name.data, current_user)
+        except ApplicationError as exc:
             form.name.errors = [str(exc)]
         else:
             flash(f"“{tag.name}” added to the interests.", "success")
             return redirect(url_for("applications.interests"))
-    return render_template("applications/interests.html", form=form, tags=service.interest_tags(),
+    return render_template("applications/interests.html", form=form, tags=interest_service.interest_tags(),
                            remove_form=forms.RemoveInterestForm()), (400 if form.errors else 200)
 
 
@@ -198,8 +206,8 @@ def interests():
 def remove_interest(tag_id: int):
     if forms.RemoveInterestForm().validate_on_submit():
         try:
-            name = service.remove_interest(tag_id, current_user)
-        except service.NotYours:
+            name = interest_service.remove_interest(tag_id, current_user)
+        except NotYours:
             abort(404)
         flash(f"“{name}” removed. People who chose it keep it on their record.", "success")
     return redirect(url_for("applications.interests"))

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from club.applications import service
+from club.applications.applying import Answers, submit_application
+from club.applications.invite_links import invitation_token
+from club.applications.status import application_of
 from club.extensions import db
 from club.core import settings
 from club.models.applications import Invitation
@@ -48,7 +50,7 @@ def make_invitation(inviter: User | None = None, email: str = "invitee@example.n
 
 
 def token_for(invitation: Invitation) -> str:
-    return service.invitation_token(invitation)
+    return invitation_token(invitation)
 
 
 def application_form(rules_version_id: int | str, **overrides) -> dict:
@@ -83,9 +85,9 @@ def make_application(inviter: User | None = None, email: str = "invitee@example.
     if "books" not in existing:
         make_interests()
     invitation = make_invitation(inviter, email=email, note=note)
-    answers = service.Answers(full_name="Ada Quill", city="Bristol", occupation="Bookbinder", company=None,
-                              links=["https://example.com/ada"], interests=["books"], languages=["English"],
-                              motivation="m" * 100, contribution="c" * 100, rules_version_id=rules.id,
-                              password=APPLICANT_PASSWORD)
-    user = service.submit_application(token_for(invitation), answers)
-    return user, service.application_of(user), invitation
+    answers = Answers(full_name="Ada Quill", city="Bristol", occupation="Bookbinder", company=None,
+                      links=["https://example.com/ada"], interests=["books"], languages=["English"],
+                      motivation="m" * 100, contribution="c" * 100, rules_version_id=rules.id,
+                      password=APPLICANT_PASSWORD)
+    user = submit_application(token_for(invitation), answers)
+    return user, application_of(user), invitation

@@ -1,7 +1,9 @@
 """The walkthrough of issue 3 on the demo club: invite, open the mailed link, apply, get endorsed, ready."""
 import re
 
-from club.applications import service
+from club.applications.endorsements import pending_endorsement_requests
+from club.applications.invites import invites_left
+from club.applications.status import is_ready_for_decision
 from club.demo import DEMO_PASSWORD, seed
 from club.extensions import db
 from club.models.applications import Application, Endorsement
@@ -24,10 +26,10 @@ def _accept_rules(client):
 def test_the_demo_walkthrough(app, ctx, outbox):
     assert seed() is True
     member = db.session.scalars(db.select(User).where(User.email == "member@demo.club")).one()
-    assert service.invites_left(member) >= 1
+    assert invites_left(member) >= 1
     # The seeded application waits for the second demo member's endorsement.
     second = db.session.scalars(db.select(User).where(User.email == "second@demo.club")).one()
-    assert [e.application.full_name for e in service.pending_endorsement_requests(second)] == ["Iris Calloway"]
+    assert [e.application.full_name for e in pending_endorsement_requests(second)] == ["Iris Calloway"]
 
     member_client = app.test_client()
     login(member_client, "member@demo.club", DEMO_PASSWORD)
@@ -58,4 +60,4 @@ def test_the_demo_walkthrough(app, ctx, outbox):
     page = applicant.get("/application").get_data(as_text=True)
     assert "Endorsements: 2 of 2" in page and "ready for review" in page
     db.session.expire_all()
-    assert service.is_ready_for_decision(db.session.get(Application, application.id))
+    assert is_ready_for_decision(db.session.get(Application, application.id))

@@ -1,15 +1,16 @@
-"""Endorsements: asking by email without a member lookup, answering once, counting to K, withdrawing."""
+"""Endorsements: asking by email without a member lookup, answering once, counting to K."""
 import re
 
 import pytest
 
-from club.applications import service
-from club.core import settings
+from club.applications.endorsements import EndorsementError, answer_endorsement, pending_endorsement_requests
+from club.applications.status import is_ready_for_decision
 from club.extensions import db
 from club.membership import states
 from club.models.applications import Application, Endorsement
 from tests.applications.factories import APPLICANT_PASSWORD, make_application, make_club_member
-from tests.factories import login, make_user
+from tests.core.test_mail import _wait_for, smtp_server  # noqa: F401  (the SMTP fixture)
+from tests.factories import login
 
 
 def _ask(client, email):
@@ -113,17 +114,17 @@ def test_a_member_endorses_once_and_the_application_becomes_ready(client, ctx, o
     assert r.status_code == 302
     db.session.expire_all()
     application = db.session.get(Application, application.id)
-    assert application.endorsement_count == 2 and service.is_ready_for_decision(application)
+    assert application.endorsement_count == 2 and is_ready_for_decision(application)
     assert outbox.last()["To"] == application.email and "ready for review" in outbox.last()["Subject"]
-    assert service.pending_endorsement_requests(endorser) == []
+    assert pending_endorsement_requests(endorser) == []
 
     # A second answer changes nothing.
     member_client.post(f"/invites/endorsements/{request.id}", data={"answer": "decline", "statement": ""})
     db.session.expire_all()
     assert db.session.get(Endorsement, request.id).state == "endorsed"
     assert db.session.get(Application, application.id).endorsement_count == 2
-    with pytest.raises(service.EndorsementError):
-        service.answer_endorsement(endorser, request.id, endorse=True, statement="Once more, with feeling please.")
+    with pytest.raises(EndorsementError):
+        answer_endorsement(endorser, request.id, endorse=True, statement="Once more, with feeling please.")
 
     status = client.get("/application").get_data(as_text=True)
     assert "Endorsements: 2 of 2" in status and "ready for review" in status
@@ -161,70 +162,18 @@ def test_only_the_asked_member_with_access_can_answer(client, ctx, app):
     # A member who lost access cannot answer any more.
     endorser.membership.state = states.LAPSED
     db.session.commit()
-    with pytest.raises(service.EndorsementError):
-        service.answer_endorsement(endorser, request.id, endorse=True, statement="We go back a long way indeed.")
+    with pytest.raises(EndorsementError):
+        answer_endorsement(endorser, request.id, endorse=True, statement="We go back a long way indeed.")
     db.session.rollback()
     assert db.session.get(Endorsement, request.id).state == "requested"
 
 
-def test_required_endorsements_follow_the_admin_setting(ctx):
-    settings.update({"required_endorsements": 1})
-    db.session.commit()
-    _applicant, application, _inv = make_application()
-    assert service.is_ready_for_decision(application)
-
-
-def test_the_applicant_can_withdraw_and_requests_disappear(client, ctx):
-    endorser = make_club_member(email="friend@example.org")
-    applicant, application, _inv = make_application()
-    _applicant_client(client, applicant)
-    _ask(client, "friend@example.org")
-    assert len(service.pending_endorsement_requests(endorser)) == 1
-    assert client.post("/application/withdraw").status_code == 302
-    db.session.expire_all()
-    application = db.session.get(Application, application.id)
-    assert application.state == "withdrawn" and application.withdrawn_at is not None
-    assert service.pending_endorsement_requests(endorser) == []
-    page = client.get("/application").get_data(as_text=True)
-    assert "You withdrew your application" in page and "Withdraw my application" not in page
-    assert _ask(client, "other@example.org").status_code == 400
-    # A decided application cannot be withdrawn.
-    application.state = "approved"
-    db.session.commit()
-    client.post("/application/withdraw")
-    db.session.expire_all()
-    assert db.session.get(Application, application.id).state == "approved"
-
-
-def test_service_functions_other_features_use(ctx):
-    inviter = make_club_member()
-    applicant, application, invitation = make_application(inviter)
-    assert service.application_of(applicant).id == application.id
-    assert service.application_of(make_user()) is None
-    referrals = service.referrals_of(inviter)
-    assert [i.id for i in referrals] == [invitation.id] and referrals[0].application.id == application.id
-    assert service.invites_left(inviter) == 2
-    assert service.is_ready_for_decision(application) is False
-
-
-@pytest.mark.parametrize("state, words", [
-    ("submitted", "It goes to review once 2 members have endorsed you."),
-    ("approved", "You are admitted."),
-    ("waitlisted", "The club would like to come back to you later."),
-    ("rejected", "The club has decided not to admit you at this time."),
-    ("withdrawn", "You withdrew your application"),
-])
-def test_the_status_page_in_every_state(client, ctx, state, words):
-    from club.models.base import utcnow
-
-    applicant, application, _inv = make_application()
-    application.state = state
-    if state == "withdrawn":
-        application.withdrawn_at = utcnow()
-    db.session.commit()
-    _applicant_client(client, applicant)
-    page = client.get("/application").get_data(as_text=True)
-    assert words in page
-    assert ("Ask for an endorsement" in page) is (state == "submitted")
-    assert ("Withdraw my application" in page) is (state in ("submitted", "waitlisted"))
-    assert ('href="/billing"' in page) is (state == "approved")
+def test_the_endorsement_request_goes_through_a_real_smtp_server(app, client, ctx, smtp_server):  # noqa: F811
+    make_club_member(email="friend@example.org")
+    applicant, _application, _inv = make_application()
+    login(client, applicant.email, APPLICANT_PASSWORD)
+    smtp_server.received.clear()
+    assert client.post("/application/endorsers", data={"email": "friend@example.org"}).status_code == 302
+    assert _wait_for(lambda: any(m["To"] == "friend@example.org" for m in smtp_server.received))
+    message = next(m for m in smtp_server.received if m["To"] == "friend@example.org")
+    assert "/invites/endorsements/" in message.get_payload(decode=True).decode()

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
-from club.applications import service
+from club.applications.applying import Answers, submit_application
+from club.applications.invite_links import InviteLinkUsed
 from club.extensions import db
 from club.models.applications import Application, Endorsement, Invitation
 from club.models.base import utcnow
@@ -242,10 +243,10 @@ def test_applying_is_rate_limited(client, invitation):
 
 
 def test_the_service_refuses_a_used_token_too(ctx, invitation):
-    answers = service.Answers(full_name="Ada", city="Bristol", occupation="Binder", company=None,
-                              links=["https://example.com"], interests=["books"], languages=["English"],
-                              motivation="m" * 90, contribution="c" * 90, rules_version_id=current_rules().id,
-                              password=APPLICANT_PASSWORD)
-    service.submit_application(token_for(invitation), answers)
-    with pytest.raises(service.InviteLinkUsed):
-        service.submit_application(token_for(invitation), answers)
+    answers = Answers(full_name="Ada", city="Bristol", occupation="Binder", company=None,
+                      links=["https://example.com"], interests=["books"], languages=["English"],
+                      motivation="m" * 90, contribution="c" * 90, rules_version_id=current_rules().id,
+                      password=APPLICANT_PASSWORD)
+    submit_application(token_for(invitation), answers)
+    with pytest.raises(InviteLinkUsed):
+        submit_application(token_for(invitation), answers)

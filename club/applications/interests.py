@@ -1,0 +1,44 @@
+"""The interest vocabulary: the list applicants choose from, kept by admins."""
+from __future__ import annotations
+
+from sqlalchemy import func
+
+from club.applications.errors import ApplicationError, NotYours
+from club.core import audit
+from club.extensions import db
+from club.models.club import InterestTag
+from club.models.user import User
+
+
+def interest_names() -> list[str]:
+    return list(db.session.scalars(db.select(InterestTag.name).order_by(InterestTag.name)))
+
+
+def interest_tags() -> list[InterestTag]:
+    return list(db.session.scalars(db.select(InterestTag).order_by(InterestTag.name)))
+
+
+def add_interest(name: str, actor: User) -> InterestTag:
+    name = " ".join((name or "").split()).lower()
+    if not name:
+        raise ApplicationError("Give the interest a name.", field="name")
+    if db.session.scalar(db.select(InterestTag.id).where(func.lower(InterestTag.name) == name)) is not None:
+        raise ApplicationError(f"“{name}” is on the list already.", field="name")
+    tag = InterestTag(name=name)
+    db.session.add(tag)
+    db.session.flush()
+    audit.record("interest.added", actor=actor, subject=tag, name=name)
+    db.session.commit()
+    return tag
+
+
+def remove_interest(tag_id: int, actor: User) -> str:
+    """Remove an interest from the list; people who chose it keep it on their record."""
+    tag = db.session.get(InterestTag, tag_id)
+    if tag is None:
+        raise NotYours()
+    name = tag.name
+    db.session.delete(tag)
+    audit.record("interest.removed", actor=actor, name=name)
+    db.session.commit()
+    return name
