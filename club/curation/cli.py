@@ -11,7 +11,7 @@ from club.core import settings
               help="Retention period in days (default: the club setting retention_days, 180 unless changed).")
 def purge_applicants(days: int | None) -> None:
     """Erase personal data of rejected and withdrawn applications older than the retention period."""
-    from club.curation.service import purge_applicants as purge
+    from club.curation.purge import purge_applicants as purge
 
     retention = days if days is not None else int(settings.get("retention_days"))
     erased = purge(retention_days=retention)

@@ -1,22 +1,25 @@
-"""Demo data for curation: a second curator (so matching has a real choice), a private note,
-the history of who looks after the demo members, and a colleague's score on a waiting application."""
+"""Demo data for curation: the curators' profiles (with a second curator, so matching has a real
+choice), a private note, the history of who looks after the demo members, and a colleague's score
+on a waiting application."""
 from __future__ import annotations
 
 from datetime import timedelta
 
+from club.applications.review import oldest_submitted_application_id
 from club.auth.service import create_account
+from club.core.demo import DEMO_PASSWORD
 from club.extensions import db
-from club.models.applications import Application, Invitation
 from club.models.base import utcnow
-from club.models.curation import CuratorProfile
+from club.models.curation import CuratorAssignment, CuratorProfile, MemberNote, Review
 from club.models.user import ROLE_CURATOR
-from club.models.curation import CuratorAssignment, MemberNote, Review
-
-DEMO_PASSWORD = "demo-password"
 
 
 def seed_demo(people: dict) -> None:
     curator, admin = people["curator"], people["admin"]
+    db.session.add(CuratorProfile(user_id=curator.id, bio="Fifteen years of salons and supper clubs.",
+                                  contact="Write through the club, or call +44 20 7946 0000",
+                                  city="London", interests=["books", "wine", "architecture", "music"],
+                                  languages=["English", "French"], capacity=25))
     second_curator = create_account("curator2@demo.club", "Inès Moreau", DEMO_PASSWORD, roles=(ROLE_CURATOR,),
                                     actor=admin)
     db.session.add(CuratorProfile(
@@ -35,11 +38,8 @@ def seed_demo(people: dict) -> None:
     db.session.add(MemberNote(
         member_id=people["member"].id, author_id=curator.id, created_at=now - timedelta(days=60),
         body="Prefers to be written to rather than called."))
-    waiting = db.session.scalars(
-        db.select(Application).join(Invitation, Invitation.id == Application.invitation_id)
-        .where(Application.state == "submitted", Invitation.inviter_id != second_curator.id)
-        .order_by(Application.submitted_at)).first()
-    if waiting is not None:
-        db.session.add(Review(application_id=waiting.id, curator_id=second_curator.id, score=4,
+    waiting_id = oldest_submitted_application_id(not_invited_by=second_curator.id)
+    if waiting_id is not None:
+        db.session.add(Review(application_id=waiting_id, curator_id=second_curator.id, score=4,
                               comment="A thoughtful application; the endorsements speak for them."))
     db.session.flush()

@@ -1,14 +1,10 @@
+"""Curators' forms: a score, a decision, reopening, their profile, a note, a reassignment."""
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from club.curation.service import OUTCOMES
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from club.core.forms import CheckboxesField
+from club.curation.decisions import OUTCOMES
 
 
 class ReviewForm(FlaskForm):

@@ -7,9 +7,15 @@ import io
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from club.applications.interests import interest_names
 from club.core.security import roles_required
-from club.curation import service
+from club.curation import decisions, notes, profiles, reassignment, workspace
+from club.curation.application_file import application_file
+from club.curation.errors import CurationError, NotAllowed, NotFound
 from club.curation.forms import CuratorProfileForm, DecisionForm, NoteForm, ReassignForm, ReopenForm, ReviewForm
+from club.curation.loads import curator_loads, curators
+from club.curation.queue import QUEUE_FILTERS, QUEUE_SORTS, review_queue
+from club.curation.scoring import score_application
 from club.membership import states
 from club.models.user import ROLE_ADMIN, ROLE_CURATOR
 
@@ -19,14 +25,14 @@ STAFF = (ROLE_CURATOR, ROLE_ADMIN)
 
 
 
-def _refused(exc: service.CurationError):
-    if isinstance(exc, service.NotFound):
+def _refused(exc: CurationError):
+    if isinstance(exc, NotFound):
         abort(404)
-    if isinstance(exc, service.NotAllowed):
+    if isinstance(exc, NotAllowed):
         abort(403)
 
 
-def _attach(form, exc: service.CurationError) -> str | None:
+def _attach(form, exc: CurationError) -> str | None:
     """Put a refusal next to the field it is about; one about the whole page is returned instead."""
     target = getattr(form, exc.field, None) if exc.field else None
     if target is None:
@@ -44,16 +50,16 @@ def index():
 @bp.route("/applications")
 @roles_required(*STAFF)
 def queue():
-    q = service.review_queue(current_user, request.args.get("state", "ready"), request.args.get("sort", "oldest"),
-                             request.args.get("page", 1, type=int))
-    return render_template("curation/queue.html", queue=q, filters=service.QUEUE_FILTERS, sorts=service.QUEUE_SORTS)
+    q = review_queue(current_user, request.args.get("state", "ready"), request.args.get("sort", "oldest"),
+                     request.args.get("page", 1, type=int))
+    return render_template("curation/queue.html", queue=q, filters=QUEUE_FILTERS, sorts=QUEUE_SORTS)
 
 
 def _render_application(application_id: int, review_form=None, decision_form=None, reopen_form=None, status=200,
                         error=None):
     try:
-        file = service.application_file(application_id, current_user)
-    except service.CurationError as exc:
+        file = application_file(application_id, current_user)
+    except CurationError as exc:
         _refused(exc)
         raise
     if review_form is None:
@@ -62,7 +68,7 @@ def _render_application(application_id: int, review_form=None, decision_form=Non
     return render_template(
         "curation/application.html", file=file, review_form=review_form,
         decision_form=decision_form or DecisionForm(prefix="decision"),
-        reopen_form=reopen_form or ReopenForm(prefix="reopen"), outcomes=service.OUTCOMES, error=error,
+        reopen_form=reopen_form or ReopenForm(prefix="reopen"), outcomes=decisions.OUTCOMES, error=error,
     ), status
 
 
@@ -79,10 +85,10 @@ def review(application_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            service.score_application(application_id, current_user, int(form.score.data), form.comment.data)
+            score_application(application_id, current_user, int(form.score.data), form.comment.data)
             flash("Your score is saved. You can change it until the application is decided.", "success")
             return redirect(url_for("curation.application", application_id=application_id) + "#scores")
-        except service.CurationError as exc:
+        except CurationError as exc:
             _refused(exc)
             error = _attach(form, exc)
     return _render_application(application_id, review_form=form, status=400, error=error)
@@ -95,11 +101,11 @@ def decision(application_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            made = service.decide(application_id, form.outcome.data, form.reason.data, current_user,
-                                  override_reason=form.override_reason.data)
+            made = decisions.decide(application_id, form.outcome.data, form.reason.data, current_user,
+                                    override_reason=form.override_reason.data)
             flash(f"Decision recorded: {made.outcome}. The applicant has been written to.", "success")
             return redirect(url_for("curation.application", application_id=application_id))
-        except service.CurationError as exc:
+        except CurationError as exc:
             _refused(exc)
             error = _attach(form, exc)
     return _render_application(application_id, decision_form=form, status=400, error=error)
@@ -112,10 +118,10 @@ def reopen(application_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            service.reopen(application_id, form.reason.data, current_user)
+            decisions.reopen(application_id, form.reason.data, current_user)
             flash("The application is back in the queue for a new decision.", "success")
             return redirect(url_for("curation.application", application_id=application_id))
-        except service.CurationError as exc:
+        except CurationError as exc:
             _refused(exc)
             error = _attach(form, exc)
     return _render_application(application_id, reopen_form=form, status=400, error=error)
@@ -124,26 +130,26 @@ def reopen(application_id: int):
 @bp.route("/profile", methods=["GET", "POST"])
 @roles_required(ROLE_CURATOR)
 def profile():
-    current = service.curator_profile(current_user)
+    current = profiles.curator_profile(current_user)
     form = CuratorProfileForm(prefix="profile", data={
         "bio": current.bio, "contact": current.contact, "city": current.city, "interests": current.interests or [],
         "languages": ", ".join(current.languages or []), "capacity": current.capacity,
     })
-    form.interests.choices = [(name, name) for name in service.interest_names()]
+    form.interests.choices = [(name, name) for name in interest_names()]
     status, error = 200, None
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                service.update_curator_profile(current_user, bio=form.bio.data, contact=form.contact.data,
-                                               city=form.city.data, interests=form.interests.data or [],
-                                               languages=form.language_list(), capacity=form.capacity.data)
+                profiles.update_curator_profile(current_user, bio=form.bio.data, contact=form.contact.data,
+                                                city=form.city.data, interests=form.interests.data or [],
+                                                languages=form.language_list(), capacity=form.capacity.data)
                 flash("Your profile is saved.", "success")
                 return redirect(url_for("curation.profile"))
-            except service.CurationError as exc:
+            except CurationError as exc:
                 _refused(exc)
                 error = _attach(form, exc)
         status = 400
-    loads = service.curator_loads()
+    loads = curator_loads()
     return render_template("curation/profile.html", form=form, load=loads.get(current_user.id, 0),
                            error=error), status
 
@@ -152,16 +158,16 @@ def profile():
 @roles_required(*STAFF)
 def members():
     curator_id = request.args.get("curator", type=int) if current_user.is_admin else None
-    rows = service.my_members(current_user, curator_id)
-    curators = service.curators() if current_user.is_admin else []
-    return render_template("curation/members.html", rows=rows, labels=states.LABELS, curators=curators,
+    rows = workspace.my_members(current_user, curator_id)
+    choices = curators() if current_user.is_admin else []
+    return render_template("curation/members.html", rows=rows, labels=states.LABELS, curators=choices,
                            curator_id=curator_id)
 
 
 def _render_member(user_id: int, note_form=None, reassign_form=None, status=200, error=None):
     try:
-        file = service.member_file(user_id, current_user)
-    except service.CurationError as exc:
+        file = workspace.member_file(user_id, current_user)
+    except CurationError as exc:
         _refused(exc)
         raise
     if reassign_form is None:
@@ -188,10 +194,10 @@ def add_note(user_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            service.add_note(user_id, current_user, form.body.data)
+            notes.add_note(user_id, current_user, form.body.data)
             flash("Note added.", "success")
             return redirect(url_for("curation.member", user_id=user_id) + "#notes")
-        except service.CurationError as exc:
+        except CurationError as exc:
             _refused(exc)
             error = _attach(form, exc)
     return _render_member(user_id, note_form=form, status=400, error=error)
@@ -201,15 +207,16 @@ def add_note(user_id: int):
 @roles_required(ROLE_ADMIN)
 def reassign(user_id: int):
     form = ReassignForm(prefix="reassign")
-    form.curator_id.choices = [(c.user.id, c.user.full_name) for c in service.curators()]
+    form.curator_id.choices = [(c.user.id, c.user.full_name) for c in curators()]
     error = None
     if form.validate_on_submit():
         try:
-            assignment = service.reassign_curator(user_id, form.curator_id.data, form.reason.data, current_user)
+            assignment = reassignment.reassign_curator(user_id, form.curator_id.data, form.reason.data,
+                                                       current_user)
             flash(f"{assignment.curator.full_name} is now this member's curator. Everyone concerned has been told.",
                   "success")
             return redirect(url_for("curation.member", user_id=user_id))
-        except service.CurationError as exc:
+        except CurationError as exc:
             _refused(exc)
             error = _attach(form, exc)
     return _render_member(user_id, reassign_form=form, status=400, error=error)
@@ -225,7 +232,7 @@ def _spreadsheet_safe(value):
 @bp.route("/notes/export")
 @roles_required(ROLE_ADMIN)
 def export_notes():
-    rows = service.notes_export(current_user)
+    rows = notes.notes_export(current_user)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["note_id", "member_id", "member", "member_email", "author",
                                              "written_at", "note"])

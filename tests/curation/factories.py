@@ -54,6 +54,19 @@ def make_application(inviter: User | None = None, *, endorsers: list[User] | Non
     return application
 
 
+def decide_by_form(client, application, outcome, reason="Strong endorsements and a clear contribution.", **extra):
+    """Post the decision form of ``application`` as the logged-in curator."""
+    data = {"decision-outcome": outcome, "decision-reason": reason}
+    data.update({f"decision-{k}": v for k, v in extra.items()})
+    return client.post(f"/curation/applications/{application.id}/decision", data=data)
+
+
+def fresh(application):
+    """The application as the database holds it now."""
+    db.session.expire_all()
+    return db.session.get(Application, application.id)
+
+
 class QueryCounter:
     """Counts the SQL statements run while it is active (Flask-SQLAlchemy's engine)."""
 

@@ -1,7 +1,8 @@
 """Two curators deciding the same application at the same moment record one decision."""
 import threading
 
-from club.curation import service
+from club.curation import decisions
+from club.curation.errors import CurationError
 from club.extensions import db
 from club.models.applications import Application
 from club.models.membership import Membership
@@ -24,9 +25,9 @@ def test_simultaneous_decisions_record_one(app, ctx, outbox):
             actor = db.session.get(User, user_id)
             barrier.wait()
             try:
-                service.decide(application.id, outcome, "At the same time.", actor)
+                decisions.decide(application.id, outcome, "At the same time.", actor)
                 results.append("ok")
-            except service.CurationError:
+            except CurationError:
                 results.append("refused")
             finally:
                 db.session.remove()

@@ -1,7 +1,7 @@
 """Retention: `flask --app wsgi purge-applicants` erases old applicants' personal data, once."""
 from datetime import timedelta
 
-from club.curation import service
+from club.curation.purge import purge_applicants
 from club.extensions import db
 from club.models.applications import Application, EmailCooldown, Endorsement
 from club.models.base import utcnow
@@ -75,7 +75,7 @@ def test_an_account_with_a_membership_is_kept(ctx):
     application = _old("rejected", 365)
     db.session.add(Membership(user_id=application.user_id, state="ended", kind="complimentary"))
     db.session.commit()
-    erased = service.purge_applicants()
+    erased = purge_applicants()
     assert [e.account_id for e in erased] == [None]
     assert db.session.get(User, application.user_id).deleted_at is None
 
@@ -86,7 +86,7 @@ def test_the_retention_period_follows_the_setting_and_the_option(app, ctx):
     application = _old("rejected", 40)
     settings.update({"retention_days": 30})
     db.session.commit()
-    assert [e.application_id for e in service.purge_applicants()] == [application.id]
+    assert [e.application_id for e in purge_applicants()] == [application.id]
     other = _old("withdrawn", 20)
     result = app.test_cli_runner().invoke(args=["purge-applicants", "--days", "10"])
     assert f"#{other.id}" in result.output

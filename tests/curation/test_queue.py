@@ -62,12 +62,12 @@ def test_ready_applications_oldest_first_by_default_and_newest_on_request(client
 
 
 def test_the_queue_shows_the_average_score_and_mine(client, ctx):
-    from club.curation import service
+    from club.curation.scoring import score_application
 
     application = make_application(name="Scored Sue")
     me, colleague = make_curator(), make_curator()
-    service.score_application(application.id, me, 4, "good")
-    service.score_application(application.id, colleague, 2, "unsure")
+    score_application(application.id, me, 4, "good")
+    score_application(application.id, colleague, 2, "unsure")
     login(client, me)
     body = client.get("/curation/applications").get_data(as_text=True)
     assert "3.0" in body and "(2)" in body
@@ -78,9 +78,9 @@ def _queue_queries(app, client, how_many):
     curator = make_curator()
     for i in range(how_many):
         application = make_application(inviter, submitted_days_ago=i + 1)
-        from club.curation import service
+        from club.curation.scoring import score_application
 
-        service.score_application(application.id, curator, 1 + i % 5, "seen")
+        score_application(application.id, curator, 1 + i % 5, "seen")
     login(client, curator)
     client.get("/curation/applications")  # warm up: settings, templates
     with QueryCounter(db.engine) as counter:

@@ -1,7 +1,8 @@
 """Scores: one per curator, changeable until the decision, never on one's own invitee."""
 import pytest
 
-from club.curation import service
+from club.curation.errors import CurationError
+from club.curation.scoring import score_application
 from club.extensions import db
 from club.models.club import AuditEntry
 from club.models.curation import Review
@@ -30,8 +31,8 @@ def test_a_curator_scores_once_and_can_change_it(client, ctx):
 def test_every_curators_score_and_comment_is_on_the_page(client, ctx):
     application = make_application()
     first, second = make_curator(name="Cora First"), make_curator(name="Cy Second")
-    service.score_application(application.id, first, 4, "Warm endorsements.")
-    service.score_application(application.id, second, 2, "Thin on contribution.")
+    score_application(application.id, first, 4, "Warm endorsements.")
+    score_application(application.id, second, 2, "Thin on contribution.")
     login(client, first)
     body = client.get(f"/curation/applications/{application.id}").get_data(as_text=True)
     for text in ("Cora First", "Warm endorsements.", "Cy Second", "Thin on contribution.", "Update my score"):
@@ -64,8 +65,8 @@ def test_a_score_must_be_1_to_5_and_the_comment_is_kept(client, ctx):
     r = client.post(f"/curation/applications/{application.id}/review", data={"review-score": "9", "review-comment": "kept text"})
     body = r.get_data(as_text=True)
     assert r.status_code == 400 and "kept text" in body and 'class="error"' in body
-    with pytest.raises(service.CurationError):
-        service.score_application(application.id, make_curator(), 0, None)
+    with pytest.raises(CurationError):
+        score_application(application.id, make_curator(), 0, None)
 
 
 def test_admins_may_score_and_members_may_not(client, ctx):

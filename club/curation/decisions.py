@@ -1,0 +1,95 @@
+"""Decisions: approve, waitlist or reject an application with a reason (final once made), and
+reopen a waitlisted one. Approval welcomes the new member (see ``welcome``)."""
+from __future__ import annotations
+
+from club.applications import review, rules
+from club.applications.invites import start_reinvite_cooldown
+from club.core import audit
+from club.core.database import begin_write
+from club.core.mail import send_mail
+from club.curation.errors import CurationError, require_staff
+from club.curation.scoring import locked_application
+from club.curation.welcome import welcome_new_member
+from club.extensions import db
+from club.models.curation import ApplicationDecision
+from club.models.user import User
+
+OUTCOMES = {rules.APPROVED: "Approve", rules.WAITLISTED: "Waitlist", rules.REJECTED: "Reject"}
+# Recorded beside the outcomes when a waitlisted application is put back for a new decision.
+REOPENED = "reopened"
+
+
+def decide(application_id: int, outcome: str, reason: str, actor: User, override_reason: str | None = None) -> ApplicationDecision:
+    """Approve, waitlist or reject an application, with a reason; mail the applicant. Final once made."""
+    require_staff(actor)
+    if outcome not in OUTCOMES:
+        raise CurationError("Choose approve, waitlist or reject.", field="outcome")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CurationError("Say why: every decision is recorded with its reason.", field="reason")
+    override_reason = (override_reason or "").strip() or None
+
+    begin_write()
+    application = locked_application(application_id)
+    if application.state != rules.SUBMITTED:
+        db.session.rollback()
+        if application.state == rules.WAITLISTED:
+            raise CurationError("This application is waitlisted. Reopen it first to decide again.")
+        raise CurationError("This application has already been decided; decisions cannot be changed.")
+    required = review.required_endorsements()
+    short = application.endorsement_count < required
+    if outcome == rules.APPROVED and short:
+        if not actor.is_admin:
+            db.session.rollback()
+            raise CurationError(
+                f"Approval needs {required} endorsements; this application has {application.endorsement_count}. "
+                "Only an admin can approve with fewer.", field="outcome")
+        if not override_reason:
+            db.session.rollback()
+            raise CurationError(
+                f"This application has {application.endorsement_count} of {required} endorsements. "
+                "Say why you approve it anyway.", field="override_reason")
+    if not (outcome == rules.APPROVED and short):
+        override_reason = None  # nothing was overridden; do not record a justification for nothing
+
+    decision = ApplicationDecision(application_id=application.id, outcome=outcome, reason=reason,
+                                   override_reason=override_reason,
+                                   endorsement_count=application.endorsement_count, decided_by_id=actor.id)
+    db.session.add(decision)
+    review.mark_decided(application, outcome)
+    db.session.flush()
+    audit.record("application.decided", actor=actor, subject=application, outcome=outcome, decision_id=decision.id,
+                 endorsements=application.endorsement_count, required=required,
+                 override=override_reason is not None)
+
+    if outcome == rules.APPROVED:
+        welcome_new_member(application, actor)
+    elif outcome == rules.WAITLISTED:
+        send_mail(application.email, "Your application is on our waiting list", "decision_waitlisted",
+                  name=application.full_name)
+    else:
+        start_reinvite_cooldown(application.email)
+        send_mail(application.email, "About your application", "decision_rejected", name=application.full_name)
+    db.session.commit()
+    return decision
+
+
+def reopen(application_id: int, reason: str, actor: User) -> ApplicationDecision:
+    """Put a waitlisted application back in the queue so it can be decided again."""
+    require_staff(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CurationError("Say why the application is reopened.", field="reason")
+    begin_write()
+    application = locked_application(application_id)
+    if application.state != rules.WAITLISTED:
+        db.session.rollback()
+        raise CurationError("Only a waitlisted application can be reopened.")
+    record = ApplicationDecision(application_id=application.id, outcome=REOPENED, reason=reason,
+                                 endorsement_count=application.endorsement_count, decided_by_id=actor.id)
+    db.session.add(record)
+    review.mark_reopened(application)
+    db.session.flush()
+    audit.record("application.reopened", actor=actor, subject=application, decision_id=record.id)
+    db.session.commit()
+    return record

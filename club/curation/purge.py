@@ -1,0 +1,64 @@
+"""Retention: erasing the personal data of rejected and withdrawn applicants once the retention
+period has passed (``flask --app wsgi purge-applicants``), through ``club.core.erasure``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from club.applications import review
+from club.core import audit, erasure, settings
+from club.core.database import begin_write
+from club.extensions import db
+from club.membership.access import membership_of
+from club.models.base import utcnow
+from club.models.user import User
+
+ERASED_NAME = "Erased applicant"
+
+
+@dataclass
+class ErasedApplication:
+    application_id: int
+    state: str
+    closed_at: datetime
+    account_id: int | None
+
+
+def purge_applicants(now: datetime | None = None, retention_days: int | None = None) -> list[ErasedApplication]:
+    """Erase the personal data of rejected and withdrawn applications older than the retention period.
+
+    Kept: state, dates, inviter, endorsement count and the scores (statistics), and the
+    cool-down hash. Erased: name, email, answers, links, endorsers' sentences, curators'
+    comments; and the applicant's account when it never became a membership. Idempotent.
+    """
+    now = now or utcnow()
+    days = int(retention_days if retention_days is not None else settings.get("retention_days"))
+    cutoff = now - timedelta(days=days)
+    begin_write()
+    candidates = review.closed_before(cutoff)
+    erased: list[ErasedApplication] = []
+    how = erasure.Erasure(now=now, why="erased", name=ERASED_NAME)
+    for application in candidates:
+        account_id = _erase_account(application.user_id, application.id, how)
+        erasure.erase_application(application.id, how)
+        erased.append(ErasedApplication(application.id, application.state, application.closed_at, account_id))
+    if erased:
+        audit.record("applications.purged", applications=[e.application_id for e in erased],
+                     accounts=[e.account_id for e in erased if e.account_id], retention_days=days)
+    db.session.commit()
+    return erased
+
+
+def _erase_account(user_id: int | None, application_id: int, how: erasure.Erasure) -> int | None:
+    """Erase an applicant's account if it holds nothing else: no membership, no role, no live application."""
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None or user.roles:
+        return None
+    if membership_of(user) is not None:
+        return None
+    if review.has_live_application(user.id, application_id):
+        return None
+    erasure.erase_person(user.id, how)
+    return user.id
