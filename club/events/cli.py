@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import click
 
-from club.events import service
+from club.events import mailings
 
 
 @click.command("send-reminders")
 def send_reminders() -> None:
     """Mail each booked member once, about a day before their event."""
-    sent = service.send_reminders()
+    sent = mailings.send_reminders()
     click.echo(f"{sent} reminder{'s' if sent != 1 else ''} sent.")
 
 
 @click.command("send-feedback-requests")
 def send_feedback_requests() -> None:
     """After an event, ask those who attended to rate it (once each)."""
-    sent = service.send_feedback_requests()
+    sent = mailings.send_feedback_requests()
     click.echo(f"{sent} feedback request{'s' if sent != 1 else ''} sent.")
 
 

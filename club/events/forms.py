@@ -1,3 +1,5 @@
+"""The events forms: booking (guests), the staff's event form (times typed in the club's zone), feedback,
+and check-in at the door."""
 from flask_wtf import FlaskForm
 from wtforms import (DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)

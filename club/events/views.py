@@ -6,7 +6,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from club.membership.access import member_required
-from club.events import service
+from club.events import booking as bookings
+from club.events import door, feeds, listing, manage
+from club.events.errors import EventError
+from club.events.feedback import give_feedback
 from club.events.forms import BookingForm, CheckInForm, EventForm, FeedbackForm
 from club.extensions import csrf, limiter
 
@@ -24,7 +27,7 @@ def _viewer():
 @bp.route("/events")
 @member_required
 def index():
-    page = service.events_page(_viewer(), tag=request.args.get("tag") or None)
+    page = listing.events_page(_viewer(), tag=request.args.get("tag") or None)
     return render_template("events/index.html", page=page)
 
 
@@ -32,7 +35,7 @@ def index():
 @member_required
 def month():
     year, month_number = _parse_month(request.args.get("m", ""))
-    page = service.month_page(_viewer(), year, month_number)
+    page = listing.month_page(_viewer(), year, month_number)
     return render_template("events/month.html", page=page)
 
 
@@ -46,7 +49,7 @@ def _parse_month(raw: str) -> tuple[int | None, int | None]:
 
 @bp.route("/events/<int:event_id>")
 def show(event_id: int):
-    return _render_event(service.event_page(_viewer(), event_id), BookingForm())
+    return _render_event(listing.event_page(_viewer(), event_id), BookingForm())
 
 
 def _render_event(page, form, status: int = 200):
@@ -60,13 +63,13 @@ def book(event_id: int):
         abort(404)
     form = BookingForm()
     if not form.validate():
-        return _render_event(service.event_page(user, event_id), form, 400)
+        return _render_event(listing.event_page(user, event_id), form, 400)
     try:
-        result = service.book(user, event_id, form.guests.data)
-    except service.EventError as exc:
+        result = bookings.book(user, event_id, form.guests.data)
+    except EventError as exc:
         if exc.field == "guests":
             form.guests.errors = [str(exc)]
-            return _render_event(service.event_page(user, event_id), form, 400)
+            return _render_event(listing.event_page(user, event_id), form, 400)
         flash(str(exc), "error")
         return redirect(url_for("events.show", event_id=event_id))
     messages = {
@@ -85,17 +88,17 @@ def cancel(event_id: int):
     if user is None:
         abort(404)
     try:
-        booking = service.cancel_booking(user, event_id)
+        booking = bookings.cancel_booking(user, event_id)
         flash("Your place on the waitlist is given up." if booking.confirmed_at is None
               else "Your booking is cancelled and your seat passed on. Thank you for letting us know.", "success")
-    except service.EventError as exc:
+    except EventError as exc:
         flash(str(exc), "error")
     return redirect(url_for("events.show", event_id=event_id))
 
 
 @bp.route("/events/<int:event_id>.ics")
 def event_ics(event_id: int):
-    event, body = service.event_ics(_viewer(), event_id)
+    event, body = feeds.event_ics(_viewer(), event_id)
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})
 
@@ -105,14 +108,14 @@ def event_ics(event_id: int):
 @limiter.limit("60/minute")
 def calendar_feed(token: str):
     """A member's personal feed: the token in the URL is the credential (calendar apps send no cookie)."""
-    body = service.feed_ics(token)
+    body = feeds.feed_ics(token)
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
 
 
 @bp.route("/events/calendar/regenerate", methods=["POST"])
 @member_required
 def regenerate_feed():
-    service.regenerate_feed(_viewer())
+    feeds.regenerate_feed(_viewer())
     flash("Your calendar feed has a new address. Calendars subscribed to the old one no longer update: "
           "add the new one.", "success")
     return redirect(url_for("events.index") + "#calendar-feed")
@@ -123,13 +126,13 @@ def regenerate_feed():
 def feedback(event_id: int):
     user = _viewer()
     form = FeedbackForm()
-    page = service.event_page(user, event_id)
+    page = listing.event_page(user, event_id)
     if request.method == "POST" and form.validate():
         try:
-            service.give_feedback(user, event_id, form.rating.data, form.comment.data)
+            give_feedback(user, event_id, form.rating.data, form.comment.data)
             flash("Thank you. Your host will read every word.", "success")
             return redirect(url_for("events.show", event_id=event_id))
-        except service.EventError as exc:
+        except EventError as exc:
             if exc.field:
                 getattr(form, exc.field).errors = [str(exc)]
             else:
@@ -146,10 +149,10 @@ def _staff_only():
         abort(404)
 
 
-def _draft(form: EventForm) -> service.EventDraft:
-    return service.EventDraft(
+def _draft(form: EventForm) -> manage.EventDraft:
+    return manage.EventDraft(
         title=form.title.data, description=form.description.data or "",
-        starts_at=service.local_to_utc(form.starts_at.data), ends_at=service.local_to_utc(form.ends_at.data),
+        starts_at=manage.local_to_utc(form.starts_at.data), ends_at=manage.local_to_utc(form.ends_at.data),
         venue_name=form.venue_name.data, venue_address=form.venue_address.data or "",
         capacity=form.capacity.data, max_guests=form.max_guests.data,
         cancel_cutoff_hours=form.cancel_cutoff_hours.data, visibility=form.visibility.data,
@@ -163,7 +166,7 @@ def _save(form: EventForm, save, event=None):
             saved = save(_draft(form))
             flash("Event saved." if event else "Draft saved. Publish it when it is ready for members.", "success")
             return redirect(url_for("events.show", event_id=saved.id))
-        except service.EventError as exc:
+        except EventError as exc:
             if exc.field and hasattr(form, exc.field):
                 getattr(form, exc.field).errors = [*getattr(form, exc.field).errors, str(exc)]
             else:
@@ -177,27 +180,27 @@ def _save(form: EventForm, save, event=None):
 def new():
     _staff_only()
     form = EventForm()
-    form.set_choices(service.form_choices())
+    form.set_choices(manage.form_choices())
     if request.method == "GET":
         form.host_id.data = current_user.id
-    return _save(form, lambda draft: service.create_event(_viewer(), draft))
+    return _save(form, lambda draft: manage.create_event(_viewer(), draft))
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit(event_id: int):
-    event, values = service.event_form_data(_viewer(), event_id)
+    event, values = manage.event_form_data(_viewer(), event_id)
     form = EventForm(data=values) if request.method == "GET" else EventForm()
-    form.set_choices(service.form_choices())
-    return _save(form, lambda draft: service.update_event(_viewer(), event_id, draft), event)
+    form.set_choices(manage.form_choices())
+    return _save(form, lambda draft: manage.update_event(_viewer(), event_id, draft), event)
 
 
 @bp.route("/events/<int:event_id>/publish", methods=["POST"])
 def publish(event_id: int):
     _staff_only()
     try:
-        service.publish_event(_viewer(), event_id)
+        manage.publish_event(_viewer(), event_id)
         flash("Published: members can now see and book it.", "success")
-    except service.EventError as exc:
+    except EventError as exc:
         flash(str(exc), "error")
     return redirect(url_for("events.show", event_id=event_id))
 
@@ -206,22 +209,22 @@ def publish(event_id: int):
 def call_off(event_id: int):
     _staff_only()
     try:
-        told = service.call_off_event(_viewer(), event_id)
+        told = manage.call_off_event(_viewer(), event_id)
         flash(f"The event is called off. {told} {'person was' if told == 1 else 'people were'} told.", "success")
-    except service.EventError as exc:
+    except EventError as exc:
         flash(str(exc), "error")
     return redirect(url_for("events.show", event_id=event_id))
 
 
 @bp.route("/events/<int:event_id>/attendees")
 def attendees(event_id: int):
-    page = service.attendees_page(_viewer(), event_id)
+    page = door.attendees_page(_viewer(), event_id)
     return render_template("events/attendees.html", page=page, check_in_form=CheckInForm())
 
 
 @bp.route("/events/<int:event_id>/attendees.csv")
 def attendees_csv(event_id: int):
-    event, body = service.attendees_csv(_viewer(), event_id)
+    event, body = door.attendees_csv(_viewer(), event_id)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="event-{event.id}-attendees.csv"'})
 
@@ -232,9 +235,9 @@ def check_in(event_id: int, booking_id: int):
     if not form.validate():
         abort(400)
     try:
-        booking = service.check_in(_viewer(), event_id, booking_id, form.attendance.data or None)
+        booking = door.check_in(_viewer(), event_id, booking_id, form.attendance.data or None)
         flash(f"{booking.user.full_name}: {'not marked' if not booking.attendance else booking.attendance.replace('_', ' ')}.",
               "success")
-    except service.EventError as exc:
+    except EventError as exc:
         flash(str(exc), "error")
     return redirect(url_for("events.attendees", event_id=event_id) + f"#booking-{booking_id}")

@@ -1,17 +1,18 @@
-"""Booking, guests, the waitlist and its promotions, the cut-off, release when access is lost."""
+"""Booking, guests, the waitlist and its promotions, the cut-off, release when access is lost; and
+the member's upcoming bookings and booking counts that other features call."""
 from datetime import timedelta
 
 import pytest
 
-from club.events import service
+from club.events import booking, errors, manage
 from club.extensions import db
 from club.membership import states
 from club.membership.access import membership_of
 from club.membership.changes import change_membership_state
 from club.models.club import AuditEntry
 from club.models.events import Booking, Event
-from tests.events.factories import make_event, reload, seat
-from tests.factories import login, make_admin, make_curator, make_member
+from tests.events.factories import make_event, seat
+from tests.factories import login, make_curator, make_member
 
 
 def _state(event_id, user):
@@ -53,8 +54,8 @@ def test_guests_outside_the_allowance_reshow_the_page_with_the_error_at_the_fiel
 def test_events_without_guests_refuse_a_guest(ctx):
     member = make_member()
     event = make_event(max_guests=0)
-    with pytest.raises(service.EventError) as exc:
-        service.book(member, event.id, 1)
+    with pytest.raises(errors.EventError) as exc:
+        booking.book(member, event.id, 1)
     assert exc.value.field == "guests" and "without guests" in str(exc.value)
 
 
@@ -84,8 +85,8 @@ def test_cancelling_before_the_cut_off_frees_the_seats_and_promotes_the_first_wa
     booked, waiting1, waiting2 = make_member(), make_member(), make_member()
     event = make_event(capacity=1, cutoff=24)
     seat(event, booked)
-    service.book(waiting1, event.id, 0)
-    service.book(waiting2, event.id, 0)
+    booking.book(waiting1, event.id, 0)
+    booking.book(waiting2, event.id, 0)
     login(client, booked)
     r = client.post(f"/events/{event.id}/cancel", follow_redirects=True)
     assert "Your booking is cancelled" in r.get_data(as_text=True)
@@ -114,8 +115,8 @@ def test_a_waitlist_place_can_be_given_up_after_the_cut_off(ctx):
     booked, waiting = make_member(), make_member()
     event = make_event(capacity=1, starts_in=timedelta(hours=3), cutoff=24)
     seat(event, booked)
-    service.book(waiting, event.id, 0)
-    service.cancel_booking(waiting, event.id)
+    booking.book(waiting, event.id, 0)
+    booking.cancel_booking(waiting, event.id)
     assert _state(event.id, waiting) == "cancelled" and _seats(event.id) == 1
 
 
@@ -125,13 +126,13 @@ def test_promotion_takes_the_first_waiting_party_that_fits(ctx, outbox):
     a, b, c, d, e = (make_member() for _ in range(5))
     event = make_event(capacity=4, max_guests=2)
     for member, guests in ((a, 1), (b, 1), (c, 2), (d, 0), (e, 1)):
-        service.book(member, event.id, guests)
+        booking.book(member, event.id, guests)
     assert [_state(event.id, m) for m in (a, b, c, d, e)] == ["confirmed", "confirmed", "waitlisted", "waitlisted",
                                                              "waitlisted"]
-    service.cancel_booking(b, event.id)
+    booking.cancel_booking(b, event.id)
     assert [_state(event.id, m) for m in (c, d, e)] == ["waitlisted", "confirmed", "waitlisted"]
     assert _seats(event.id) == 3
-    service.cancel_booking(a, event.id)
+    booking.cancel_booking(a, event.id)
     assert [_state(event.id, m) for m in (c, e)] == ["confirmed", "waitlisted"]
     assert _seats(event.id) == 4
     # Waiting parties get one mail: when their seat comes.
@@ -143,33 +144,33 @@ def test_a_new_party_does_not_take_seats_it_does_not_fit(ctx):
     """One seat left and a pair asks: waitlisted. A single after them still fits the one seat."""
     a, pair, single = make_member(), make_member(), make_member()
     event = make_event(capacity=2, max_guests=1)
-    service.book(a, event.id, 0)
-    assert service.book(pair, event.id, 1).outcome == "waitlisted"
-    assert service.book(single, event.id, 0).outcome == "confirmed"
+    booking.book(a, event.id, 0)
+    assert booking.book(pair, event.id, 1).outcome == "waitlisted"
+    assert booking.book(single, event.id, 0).outcome == "confirmed"
     assert _seats(event.id) == 2
 
 
 def test_booking_again_after_cancelling_reuses_the_booking_and_queues_afresh(ctx):
     member, other = make_member(), make_member()
     event = make_event(capacity=1)
-    service.book(member, event.id, 0)
-    service.cancel_booking(member, event.id)
-    service.book(other, event.id, 0)
-    assert service.book(member, event.id, 0).outcome == "waitlisted"
+    booking.book(member, event.id, 0)
+    booking.cancel_booking(member, event.id)
+    booking.book(other, event.id, 0)
+    assert booking.book(member, event.id, 0).outcome == "waitlisted"
     assert db.session.scalar(db.select(db.func.count()).select_from(Booking).where(Booking.user_id == member.id)) == 1
 
 
 def test_no_booking_for_past_or_called_off_events_nor_for_staff_without_membership(ctx):
     member, curator = make_member(), make_curator()
     past = make_event(starts_in=timedelta(hours=-1))
-    with pytest.raises(service.EventError, match="already begun"):
-        service.book(member, past.id, 0)
+    with pytest.raises(errors.EventError, match="already begun"):
+        booking.book(member, past.id, 0)
     event = make_event()
-    service.call_off_event(curator, event.id)
-    with pytest.raises(service.EventError, match="called off"):
-        service.book(member, event.id, 0)
-    with pytest.raises(service.EventError, match="for members"):
-        service.book(curator, make_event().id, 0)
+    manage.call_off_event(curator, event.id)
+    with pytest.raises(errors.EventError, match="called off"):
+        booking.book(member, event.id, 0)
+    with pytest.raises(errors.EventError, match="for members"):
+        booking.book(curator, make_event().id, 0)
 
 
 @pytest.mark.parametrize("new_state", [states.LAPSED, states.ENDED, states.SUSPENDED])
@@ -178,9 +179,9 @@ def test_losing_access_releases_future_bookings_and_promotes_the_waitlist(ctx, o
     soon = make_event(capacity=1)
     later = make_event(capacity=5)
     past = make_event(starts_in=timedelta(days=-2))
-    service.book(leaving, soon.id, 0)
-    service.book(waiting, soon.id, 0)
-    service.book(leaving, later.id, 2)
+    booking.book(leaving, soon.id, 0)
+    booking.book(waiting, soon.id, 0)
+    booking.book(leaving, later.id, 2)
     seat(past, leaving)
     change_membership_state(membership_of(leaving), new_state, reason="test")
     db.session.commit()
@@ -196,7 +197,7 @@ def test_losing_access_releases_future_bookings_and_promotes_the_waitlist(ctx, o
 def test_moves_that_keep_access_release_nothing(ctx):
     member = make_member()
     event = make_event()
-    service.book(member, event.id, 0)
+    booking.book(member, event.id, 0)
     change_membership_state(membership_of(member), states.PAST_DUE, reason="card failed")
     db.session.commit()
     assert _state(event.id, member) == "confirmed"
@@ -205,54 +206,35 @@ def test_moves_that_keep_access_release_nothing(ctx):
 def test_a_released_change_rolls_back_with_the_membership_change(ctx):
     member = make_member()
     event = make_event()
-    service.book(member, event.id, 0)
+    booking.book(member, event.id, 0)
     change_membership_state(membership_of(member), states.LAPSED, reason="test")
     db.session.rollback()
     assert _state(event.id, member) == "confirmed" and _seats(event.id) == 1
 
 
-def test_calling_off_tells_everyone_booked_or_waiting(client, ctx, outbox):
-    curator = make_curator()
-    booked, waiting, bystander = make_member(), make_member(), make_member()
-    event = make_event(capacity=1)
-    service.book(booked, event.id, 0)
-    service.book(waiting, event.id, 0)
-    login(client, curator)
-    r = client.post(f"/events/{event.id}/call-off", follow_redirects=True)
-    assert "2 people were told" in r.get_data(as_text=True)
-    assert "Called off" in outbox.to(booked.email)[-1]["Subject"]
-    assert "Called off" in outbox.to(waiting.email)[-1]["Subject"]
-    assert outbox.to(bystander.email) == []
-    assert reload(event).state == "cancelled"
+def test_upcoming_bookings_for_lists_confirmed_and_waiting_soonest_first(ctx):
+    member, other = make_member(), make_member()
+    later = make_event("Later", starts_in=timedelta(days=9))
+    sooner = make_event("Sooner", starts_in=timedelta(days=2), capacity=1)
+    seat(sooner, other)
+    past = make_event("Past", starts_in=timedelta(days=-1))
+    seat(past, member)
+    booking.book(member, later.id, 0)
+    booking.book(member, sooner.id, 0)
+    bookings = booking.upcoming_bookings_for(member)
+    assert [(b.event.title, b.state) for b in bookings] == [("Sooner", "waitlisted"), ("Later", "confirmed")]
+    assert [b.event.title for b in booking.upcoming_bookings_for(member, limit=1)] == ["Sooner"]
 
 
-def test_more_capacity_goes_to_the_waitlist_and_less_than_booked_is_refused(ctx):
-    admin = make_admin()
-    a, b = make_member(), make_member()
-    event = make_event(capacity=1)
-    service.book(a, event.id, 0)
-    service.book(b, event.id, 0)
-    _, values = service.event_form_data(admin, event.id)
-    draft = service.EventDraft(**{**_draft_values(values), "capacity": 2})
-    service.update_event(admin, event.id, draft)
-    assert _state(event.id, b) == "confirmed"
-    with pytest.raises(service.EventError) as exc:
-        service.update_event(admin, event.id, service.EventDraft(**{**_draft_values(values), "capacity": 1}))
-    assert exc.value.field == "capacity"
+def test_upcoming_booking_counts_in_one_query(ctx):
+    from tests.events.test_listing import count_queries
 
-
-def _draft_values(values):
-    out = dict(values)
-    out["starts_at"] = service.local_to_utc(values["starts_at"])
-    out["ends_at"] = service.local_to_utc(values["ends_at"])
-    return out
-
-
-def test_uninviting_a_member_releases_their_booking(ctx):
-    curator = make_curator()
-    guest, other = make_member(), make_member()
-    event = make_event(visibility="invite_only", invited=[guest, other])
-    service.book(guest, event.id, 0)
-    _, values = service.event_form_data(curator, event.id)
-    service.update_event(curator, event.id, service.EventDraft(**{**_draft_values(values), "invited_ids": [other.id]}))
-    assert _state(event.id, guest) == "released" and _seats(event.id) == 0
+    a, b, c = make_member(), make_member(), make_member()
+    e1, e2 = make_event(), make_event()
+    booking.book(a, e1.id, 0)
+    booking.book(a, e2.id, 0)
+    booking.book(b, e1.id, 0)
+    ids = [a.id, b.id, c.id]
+    with count_queries() as counter:
+        counts = booking.upcoming_booking_counts(ids)
+    assert counts == dict(zip(ids, [2, 1, 0])) and counter["n"] == 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 
-from club.events import service
+from club.events import booking
 from club.extensions import db
 from club.models.user import User
 from club.models.events import Booking, Event
@@ -63,7 +63,7 @@ def test_fifty_members_race_for_ten_seats(app, ctx):
     # Every third member brings a guest, every seventh two; most come alone.
     members = [(make_member().id, 2 if n % 7 == 3 else 1 if n % 3 == 1 else 0) for n in range(50)]
     event_id = event.id
-    results, errors = run_together(app, [(uid, lambda user, g=guests: service.book(user, event_id, g))
+    results, errors = run_together(app, [(uid, lambda user, g=guests: booking.book(user, event_id, g))
                                          for uid, guests in members])
 
     assert errors == [None] * 50, f"errors shown to members: {[e for e in errors if e]}"
@@ -87,10 +87,10 @@ def test_cancellations_and_bookings_at_the_same_time_keep_the_count_right(app, c
     early_waiting = [make_member() for _ in range(3)]
     event_id = event.id
     for m in early_waiting:
-        service.book(m, event_id, 1)  # parties of two
+        booking.book(m, event_id, 1)  # parties of two
     newcomers = [make_member().id for _ in range(12)]
-    calls = [(m.id, lambda user: service.cancel_booking(user, event_id)) for m in holders[:6]]
-    calls += [(uid, lambda user: service.book(user, event_id, 0)) for uid in newcomers]
+    calls = [(m.id, lambda user: booking.cancel_booking(user, event_id)) for m in holders[:6]]
+    calls += [(uid, lambda user: booking.book(user, event_id, 0)) for uid in newcomers]
     results, errors = run_together(app, calls)
 
     assert errors == [None] * len(calls), [e for e in errors if e]
@@ -104,7 +104,7 @@ def test_the_same_member_booking_twice_at_once_gets_one_booking(app, ctx):
     member = make_member()
     event = make_event(capacity=5)
     event_id = event.id
-    results, errors = run_together(app, [(member.id, lambda user: service.book(user, event_id, 0))] * 8)
+    results, errors = run_together(app, [(member.id, lambda user: booking.book(user, event_id, 0))] * 8)
     assert errors == [None] * 8
     assert sorted(r.outcome for r in results) == ["already"] * 7 + ["confirmed"]
     event, confirmed, _ = _assert_consistent(event_id)

@@ -1,0 +1,205 @@
+"""Booking a seat without ever overbooking, the waitlist and its promotions, cancelling, and
+releasing seats when a member loses access; with the member's upcoming bookings for other features.
+
+Seats. Every use case that changes who holds a seat first takes the event's write lock:
+``begin_write()`` (SQLite: BEGIN IMMEDIATE, one writer at a time) and then ``SELECT … FOR
+UPDATE`` on the event row (PostgreSQL: one booking transaction per event at a time). Under the
+lock the seat count is read, the rule in ``club.events.rules`` decides, and the count is written
+back in the same transaction; the ``seats_within_capacity`` check constraint is the last guard.
+No Python locks: several processes and hosts share one database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from club.core import audit, settings
+from club.core.database import write_transaction
+from club.core.mail import send_mail
+from club.events import rules
+from club.events.errors import EventError, EventNotFound
+from club.events.links import event_link
+from club.events.visibility import may_see
+from club.extensions import db
+from club.membership import states as membership_states
+from club.membership.access import has_member_access
+from club.models.base import utcnow
+from club.models.membership import Membership
+from club.models.user import User
+from club.models.events import (ACTIVE_BOOKING_STATES, BOOKING_CANCELLED, BOOKING_CONFIRMED, BOOKING_RELEASED,
+                                BOOKING_WAITLISTED, EVENT_CANCELLED, EVENT_PUBLISHED, Booking, Event)
+
+
+@dataclass
+class BookingOutcome:
+    booking: Booking
+    outcome: str  # "confirmed" | "waitlisted" | "already"
+
+
+def lock_event(event_id: int) -> Event | None:
+    """The event row, locked for this transaction on PostgreSQL (SQLite: begin_write holds the lock)."""
+    return db.session.scalars(
+        select(Event).where(Event.id == event_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def book(user: User, event_id: int, guests: int) -> BookingOutcome:
+    """Book the member and ``guests`` if the seats are there, else queue the party on the waitlist.
+
+    Booking twice (a double submit, two tabs) answers with the existing booking.
+    """
+    user_id = user.id
+    with write_transaction():
+        event = lock_event(event_id)
+        if event is None or not may_see(user, event):
+            raise EventNotFound()
+        if not has_member_access(user):
+            raise EventError("Booking is for members. Staff without a membership manage events instead.")
+        if event.state != EVENT_PUBLISHED:
+            raise EventError("This event has been called off." if event.state == EVENT_CANCELLED
+                             else "This event is not open for booking yet.")
+        now = utcnow()
+        if event.starts_at <= now:
+            raise EventError("This event has already begun.")
+        if not rules.guests_allowed(guests, event.max_guests):
+            raise EventError(f"You may bring up to {event.max_guests} guest{'s' if event.max_guests != 1 else ''}."
+                             if event.max_guests else "This event is for members only, without guests.", "guests")
+        booking = db.session.scalars(select(Booking).where(Booking.event_id == event.id,
+                                                           Booking.user_id == user_id)).first()
+        if booking is not None and booking.state in ACTIVE_BOOKING_STATES:
+            db.session.rollback()
+            return BookingOutcome(booking, "already")
+        if booking is None:
+            booking = Booking(event_id=event.id, user_id=user_id)
+            db.session.add(booking)
+        booking.guests = guests
+        booking.queued_at = now
+        booking.cancelled_at = booking.attendance = booking.checked_in_at = None
+        booking.reminder_sent_at = booking.feedback_requested_at = None
+        place = rules.placement(event.capacity, event.seats_taken, 1 + guests)
+        if place == rules.CONFIRMED:
+            booking.state = BOOKING_CONFIRMED
+            booking.confirmed_at = now
+            event.seats_taken += 1 + guests
+            send_mail(user.email, f"Booked: {event.title}", "event_booked", user=user, event=event,
+                      booking=booking, link=event_link(event))
+        else:
+            booking.state = BOOKING_WAITLISTED
+            booking.confirmed_at = None
+        db.session.commit()
+        return BookingOutcome(booking, place)
+
+
+def cancel_booking(user: User, event_id: int) -> Booking:
+    """The member gives up their seat (until the cut-off) or their place on the waitlist."""
+    with write_transaction():
+        event = lock_event(event_id)
+        if event is None or not may_see(user, event):
+            raise EventNotFound()
+        booking = db.session.scalars(select(Booking).where(Booking.event_id == event.id,
+                                                           Booking.user_id == user.id)).first()
+        if booking is None or booking.state not in ACTIVE_BOOKING_STATES:
+            raise EventError("You have no booking for this event.")
+        now = utcnow()
+        if not rules.may_cancel(state=booking.state, starts_at=event.starts_at,
+                                cutoff_hours=event.cancel_cutoff_hours, now=now):
+            closes = rules.cancellation_closes_at(event.starts_at, event.cancel_cutoff_hours)
+            raise EventError(
+                f"Cancellation closed {event.cancel_cutoff_hours} hours before the start "
+                f"({_local(closes)}). Your seat is kept for you; if you cannot come, please tell your host.")
+        _release(event, booking, BOOKING_CANCELLED, now)
+        promote_waitlist(event, now)
+        db.session.commit()
+        return booking
+
+
+def _release(event: Event, booking: Booking, new_state: str, now: datetime) -> None:
+    if booking.state == BOOKING_CONFIRMED:
+        event.seats_taken -= booking.party_size
+    booking.state = new_state
+    booking.cancelled_at = now
+
+
+def promote_waitlist(event: Event, now: datetime) -> list[Booking]:
+    """Hand freed seats to the first waiting parties that fit, and tell them. Event row locked."""
+    if event.state != EVENT_PUBLISHED or event.starts_at <= now:
+        return []
+    waiting = list(db.session.scalars(
+        select(Booking).where(Booking.event_id == event.id, Booking.state == BOOKING_WAITLISTED)
+        .options(selectinload(Booking.user)).order_by(Booking.queued_at, Booking.id)))
+    chosen = set(rules.parties_to_promote(event.capacity - event.seats_taken,
+                                          [(b.id, b.party_size) for b in waiting]))
+    promoted = [b for b in waiting if b.id in chosen]
+    for booking in promoted:
+        booking.state = BOOKING_CONFIRMED
+        booking.confirmed_at = now
+        event.seats_taken += booking.party_size
+        send_mail(booking.user.email, f"A seat is yours: {event.title}", "event_promoted", user=booking.user,
+                  event=event, booking=booking, link=event_link(event))
+    return promoted
+
+
+def release_future_bookings(user_id: int, *, reason: str, only_event_ids: list[int] | None = None) -> int:
+    """Release a person's bookings of events still to come and pass the seats on. No commit:
+    runs inside the caller's transaction (a membership change, an uninvitation)."""
+    now = utcnow()
+    query = (select(Booking.event_id).join(Event, Event.id == Booking.event_id)
+             .where(Booking.user_id == user_id, Booking.state.in_(ACTIVE_BOOKING_STATES), Event.starts_at > now))
+    if only_event_ids is not None:
+        query = query.where(Booking.event_id.in_(only_event_ids))
+    released = 0
+    # One event at a time, in id order, so two such releases never wait on each other in a circle.
+    for event_id in sorted(set(db.session.scalars(query))):
+        event = lock_event(event_id)
+        booking = db.session.scalars(select(Booking).where(Booking.event_id == event_id, Booking.user_id == user_id)
+                                     .execution_options(populate_existing=True)).first()
+        if booking is None or booking.state not in ACTIVE_BOOKING_STATES:
+            continue
+        _release(event, booking, BOOKING_RELEASED, now)
+        promote_waitlist(event, now)
+        audit.record("event.booking_released", subject=booking, event_id=event_id, user_id=user_id, reason=reason)
+        released += 1
+    return released
+
+
+def release_on_lost_access(_sender, *, membership: Membership, old_state: str, new_state: str, **_kw) -> None:
+    """Receiver of ``membership_changed``: a member who loses access gives up future seats."""
+    if membership_states.loses_access(old_state, new_state):
+        release_future_bookings(membership.user_id, reason=f"membership {new_state}")
+
+
+# A member's bookings, for other features ------------------------------------------------------
+
+def upcoming_bookings_for(user: User, limit: int | None = None) -> list[Booking]:
+    """The member's confirmed and waitlisted bookings of events still to come, soonest first,
+    with the event loaded."""
+    query = (select(Booking).join(Event, Event.id == Booking.event_id)
+             .where(Booking.user_id == user.id, Booking.state.in_(ACTIVE_BOOKING_STATES),
+                    Event.state == EVENT_PUBLISHED, Event.starts_at > utcnow())
+             .options(contains_eager(Booking.event)).order_by(Event.starts_at, Event.id))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def upcoming_booking_counts(user_ids: list[int]) -> dict[int, int]:
+    """How many events still to come each person is booked on or waiting for (one query)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(Booking.user_id, func.count()).join(Event, Event.id == Booking.event_id)
+        .where(Booking.user_id.in_(user_ids), Booking.state.in_(ACTIVE_BOOKING_STATES),
+               Event.state == EVENT_PUBLISHED, Event.starts_at > utcnow())
+        .group_by(Booking.user_id))
+    counts = {uid: 0 for uid in user_ids}
+    counts.update({uid: n for uid, n in rows})
+    return counts
+
+
+def _local(value: datetime) -> str:
+    return value.astimezone(ZoneInfo(settings.get("timezone"))).strftime("%a %d %b, %H:%M")

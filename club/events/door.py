@@ -1,0 +1,78 @@
+"""The door list, for staff: who is booked, waiting or gone, check-in at the door (attended or
+no-show), the attendees as CSV, and the feedback the event received."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from club.events.errors import EventError
+from club.events.visibility import staff_event
+from club.extensions import db
+from club.models.base import utcnow
+from club.models.user import User
+from club.models.events import (ACTIVE_BOOKING_STATES, ATTENDED, BOOKING_CONFIRMED, BOOKING_WAITLISTED, NO_SHOW,
+                                Booking, Event, EventFeedback)
+
+
+@dataclass
+class AttendeesPage:
+    event: Event
+    confirmed: list[Booking]
+    waiting: list[Booking]
+    others: list[Booking]
+    feedback: list[EventFeedback]
+    average_rating: float | None
+
+    @property
+    def checked_in(self) -> int:
+        return sum(1 for b in self.confirmed if b.attendance == ATTENDED)
+
+
+def attendees_page(user: User | None, event_id: int) -> AttendeesPage:
+    event = staff_event(user, event_id)
+    bookings = list(db.session.scalars(select(Booking).where(Booking.event_id == event.id)
+                                       .options(selectinload(Booking.user)).order_by(Booking.queued_at, Booking.id)))
+    feedback = list(db.session.scalars(select(EventFeedback).where(EventFeedback.event_id == event.id)
+                                       .options(selectinload(EventFeedback.user)).order_by(EventFeedback.id)))
+    average = round(sum(f.rating for f in feedback) / len(feedback), 1) if feedback else None
+    return AttendeesPage(
+        event=event,
+        confirmed=sorted([b for b in bookings if b.state == BOOKING_CONFIRMED], key=lambda b: b.user.full_name.lower()),
+        waiting=[b for b in bookings if b.state == BOOKING_WAITLISTED],
+        others=[b for b in bookings if b.state not in ACTIVE_BOOKING_STATES],
+        feedback=feedback, average_rating=average)
+
+
+def check_in(user: User | None, event_id: int, booking_id: int, attendance: str | None) -> Booking:
+    """Mark a confirmed booking as attended or a no-show at the door ("" undoes the mark)."""
+    event = staff_event(user, event_id)
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.event_id != event.id or booking.state != BOOKING_CONFIRMED:
+        raise EventError("Only confirmed bookings can be checked in.")
+    if attendance not in (ATTENDED, NO_SHOW, None):
+        raise EventError("Unknown attendance.")
+    booking.attendance = attendance
+    booking.checked_in_at = utcnow() if attendance else None
+    db.session.commit()
+    return booking
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start like formulas; a leading quote keeps them text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def attendees_csv(user: User | None, event_id: int) -> tuple[Event, str]:
+    page = attendees_page(user, event_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "status", "guests", "seats", "booked_at", "attendance"])
+    for b in [*page.confirmed, *page.waiting]:
+        writer.writerow([_csv_cell(v) for v in (b.user.full_name, b.user.email, b.state, b.guests, b.party_size,
+                                                 b.queued_at.isoformat(timespec="minutes"), b.attendance or "")])
+    return page.event, out.getvalue()
