@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import click
 
-from club.billing import service
+from club.billing import catalogue, reconcile
+from club.billing.errors import BillingError
 from club.billing.gateway import GatewayError
+from club.billing.setup import stripe_enabled
 
 
 @click.command("stripe-sync")
 def stripe_sync() -> None:
     """Create or update the Stripe product and prices from the club's fees (safe to run again)."""
     try:
-        lines = service.stripe_sync()
-    except service.BillingError as exc:
+        lines = catalogue.stripe_sync()
+    except BillingError as exc:
         raise click.ClickException("STRIPE_SECRET_KEY is not set; there is nothing to sync.") from exc
     except GatewayError as exc:
         raise click.ClickException(f"Stripe could not be reached or refused the request: {exc}") from exc
@@ -23,9 +25,9 @@ def stripe_sync() -> None:
 @click.command("sync-billing")
 def sync_billing() -> None:
     """Re-read every subscription from Stripe, repair drift, and expire ended grace and offline periods."""
-    if not service.stripe_enabled():
+    if not stripe_enabled():
         click.echo("Stripe is not configured: checking offline and complimentary memberships only.")
-    lines = service.sync_billing()
+    lines = reconcile.sync_billing()
     for line in lines:
         click.echo(line)
     click.echo(f"{len(lines)} change(s)." if lines else "Nothing to change.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from club.billing.service import end_of_day
+from club.billing.dates import end_of_day
 from club.core import settings
 from club.extensions import db
 from club.membership.access import membership_of

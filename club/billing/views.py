@@ -4,15 +4,21 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from club.billing import service
+from club.billing import admin_lists, offline
+from club.billing.checkout import confirm_checkout, portal_url, start_checkout
+from club.billing.errors import BillingError
 from club.billing.forms import ComplimentaryForm, OfflinePaymentForm, PlanForm, SuspendForm
+from club.billing.setup import check_stripe_config
+from club.billing.summary import billing_page
+from club.billing.webhooks import handle_webhook
 from club.core.security import roles_required
 from club.extensions import csrf, limiter
 from club.membership import states
+from club.membership.suspension import SuspensionError, reinstate, suspend
 from club.models.user import ROLE_ADMIN
 
 bp = Blueprint("billing", __name__)
-bp.record_once(lambda state: service.check_stripe_config(state.app))
+bp.record_once(lambda state: check_stripe_config(state.app))
 
 
 @bp.context_processor
@@ -27,7 +33,7 @@ def _public_url(endpoint: str) -> str:
 
 # Member ---------------------------------------------------------------------------------------
 def _render_billing(form: PlanForm, status: int = 200):
-    page = service.billing_page(current_user)
+    page = billing_page(current_user)
     if page is None:
         abort(404)  # staff without a membership, applicants not yet approved
     return render_template("billing/billing.html", page=page, form=form), status
@@ -46,13 +52,13 @@ def checkout():
     form = PlanForm()
     if form.validate_on_submit():
         try:
-            url = service.start_checkout(
+            url = start_checkout(
                 current_user, form.plan.data,
                 success_url=_public_url("billing.success") + "?session_id={CHECKOUT_SESSION_ID}",
                 cancel_url=_public_url("billing.billing"),
             )
             return redirect(url, 303)
-        except service.BillingError as exc:
+        except BillingError as exc:
             form.plan.errors = [*form.plan.errors, str(exc)]
     return _render_billing(form, 400 if form.errors else 200)
 
@@ -60,9 +66,9 @@ def checkout():
 @bp.get("/billing/success")
 @login_required
 def success():
-    if service.billing_page(current_user) is None:
+    if billing_page(current_user) is None:
         abort(404)
-    confirmed = service.confirm_checkout(current_user, request.args.get("session_id", ""))
+    confirmed = confirm_checkout(current_user, request.args.get("session_id", ""))
     return render_template("billing/success.html", confirmed=confirmed)
 
 
@@ -71,8 +77,8 @@ def success():
 @limiter.limit("10/minute")
 def portal():
     try:
-        return redirect(service.portal_url(current_user, _public_url("billing.billing")), 303)
-    except service.BillingError as exc:
+        return redirect(portal_url(current_user, _public_url("billing.billing")), 303)
+    except BillingError as exc:
         flash(str(exc), "error")
         return redirect(url_for("billing.billing"), 303)
 
@@ -81,7 +87,7 @@ def portal():
 @csrf.exempt
 @limiter.exempt
 def webhook():
-    result = service.handle_webhook(request.get_data(cache=False), request.headers.get("Stripe-Signature"))
+    result = handle_webhook(request.get_data(cache=False), request.headers.get("Stripe-Signature"))
     return jsonify({"outcome": result.outcome}), result.status
 
 
@@ -89,12 +95,13 @@ def webhook():
 @bp.get("/admin/billing")
 @roles_required(ROLE_ADMIN)
 def admin_list():
-    attention, others = service.memberships_for_admin()
-    return render_template("billing/admin_list.html", attention=attention, others=others)
+    listing = admin_lists.memberships_for_admin(request.args.get("page", 1, type=int))
+    return render_template("billing/admin_list.html", attention=listing.attention, others=listing.others,
+                           page=listing.page)
 
 
 def _render_detail(membership_id: int, *, payment_form=None, comp_form=None, suspend_form=None, status=200):
-    detail = service.membership_detail(membership_id)
+    detail = admin_lists.membership_detail(membership_id)
     if detail is None:
         abort(404)
     membership, payments = detail
@@ -118,14 +125,14 @@ def admin_record_payment(membership_id: int):
     form = OfflinePaymentForm(prefix="pay")
     if form.validate_on_submit():
         try:
-            payment = service.record_offline_payment(
+            payment = offline.record_offline_payment(
                 membership_id, amount_cents=form.amount_cents, paid_on=form.paid_on.data,
                 reference=form.reference.data or "", period_start=form.period_start.data,
                 period_end=form.period_end.data, includes_initiation=form.includes_initiation.data,
                 actor=current_user)
             flash(f"Payment recorded; the membership is paid until {payment.period_end:%d %B %Y}.", "success")
             return redirect(url_for("billing.admin_membership", membership_id=membership_id), 303)
-        except service.BillingError as exc:
+        except BillingError as exc:
             form.amount.errors = [*form.amount.errors, str(exc)]
     return _render_detail(membership_id, payment_form=form, status=400)
 
@@ -136,11 +143,11 @@ def admin_grant_complimentary(membership_id: int):
     form = ComplimentaryForm(prefix="comp")
     if form.validate_on_submit():
         try:
-            service.grant_complimentary(membership_id, ends_on=form.ends_on.data, reason=form.reason.data,
+            offline.grant_complimentary(membership_id, ends_on=form.ends_on.data, reason=form.reason.data,
                                         actor=current_user)
             flash("Complimentary membership granted.", "success")
             return redirect(url_for("billing.admin_membership", membership_id=membership_id), 303)
-        except service.BillingError as exc:
+        except BillingError as exc:
             form.ends_on.errors = [*form.ends_on.errors, str(exc)]
     return _render_detail(membership_id, comp_form=form, status=400)
 
@@ -153,12 +160,12 @@ def admin_suspension(membership_id: int):
         reinstating = request.form.get("action") == "reinstate"
         try:
             if reinstating:
-                service.reinstate(membership_id, reason=form.reason.data, actor=current_user)
+                reinstate(membership_id, reason=form.reason.data, actor=current_user)
                 flash("Membership reinstated.", "success")
             else:
-                service.suspend(membership_id, reason=form.reason.data, actor=current_user)
+                suspend(membership_id, reason=form.reason.data, actor=current_user)
                 flash("Membership suspended; the member has been signed out.", "success")
             return redirect(url_for("billing.admin_membership", membership_id=membership_id), 303)
-        except service.BillingError as exc:
+        except SuspensionError as exc:
             form.reason.errors = [*form.reason.errors, str(exc)]
     return _render_detail(membership_id, suspend_form=form, status=400)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from club.billing import service
+from club.billing.cancellation import cancel_membership
 from club.extensions import db
 from club.membership.access import membership_of
 from tests.billing.conftest import deliver, event
@@ -148,7 +148,7 @@ def test_every_request_the_gateway_sends_is_valid_for_stripes_api(spec, app, ctx
     settings.update({"fee_monthly_cents": 17500})
     db.session.commit()
     assert runner.invoke(args=["stripe-sync"]).exit_code == 0
-    service.cancel_membership(user, actor=user)
+    cancel_membership(user, actor=user)
     assert runner.invoke(args=["sync-billing"]).exit_code == 0
 
     used = {(r.method, _find_operation(spec, r.method, r.path)[0]) for r in stripe_on.requests}

@@ -135,22 +135,22 @@ def test_a_failure_midway_rolls_back_and_the_retry_succeeds(ctx, client, stripe_
 
 
 def test_a_database_failure_rolls_back_the_payment_and_answers_500(ctx, client, stripe_on, monkeypatch):
-    import club.billing.service as service
+    from club.billing import subscriptions
 
     user, membership, sub = make_stripe_member(stripe_on, status="past_due", state=states.ACTIVE)
     invoice = stripe_on.add_invoice(customer=membership.stripe_customer_id, subscription=sub["id"], amount_paid=0,
                                     status="open")
     evt = event("invoice.payment_failed", invoice)
-    real = service._apply_subscription
+    real = subscriptions.apply_subscription
 
     def explode(*args, **kwargs):
         real(*args, **kwargs)
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(service, "_apply_subscription", explode)
+    monkeypatch.setattr(subscriptions, "apply_subscription", explode)
     assert deliver(client, evt).status_code == 500
     assert _state(user).state == states.ACTIVE and not _audit("billing.payment_failed")
-    monkeypatch.setattr(service, "_apply_subscription", real)
+    monkeypatch.setattr(subscriptions, "apply_subscription", real)
     assert deliver(client, evt).status_code == 200
     assert _state(user).state == states.PAST_DUE
 
@@ -247,14 +247,14 @@ def test_a_suspended_member_stays_suspended_but_reinstates_to_what_stripe_says(c
 
 
 def test_two_deliveries_racing_past_the_check_record_the_effect_once(ctx, client, stripe_on, monkeypatch):
-    import club.billing.service as service
+    from club.billing import webhooks
 
     user, membership, sub = make_stripe_member(stripe_on)
     invoice = stripe_on.add_invoice(customer=membership.stripe_customer_id, subscription=sub["id"], amount_paid=15000)
     evt = event("invoice.paid", invoice)
     # Both deliveries pass the "seen?" checks, as two concurrent requests could; the event id's
     # primary key stops the second, and its payment row goes with it.
-    monkeypatch.setattr(service, "_already_processed", lambda _id: False)
+    monkeypatch.setattr(webhooks, "_already_processed", lambda _id: False)
     assert deliver(client, evt).get_json() == {"outcome": "processed"}
     assert deliver(client, evt).get_json() == {"outcome": "duplicate"}
     assert db.session.scalar(db.select(db.func.count(Payment.id))) == 1

@@ -1,0 +1,60 @@
+"""A member leaving: Stripe stops renewing at the period's end, or an offline/complimentary membership ends."""
+from __future__ import annotations
+
+from club.billing.dates import club_date
+from club.billing.errors import BillingError
+from club.billing.gateway import GatewayError
+from club.billing.setup import require_gateway
+from club.billing.subscriptions import apply_subscription, locked_membership
+from club.core import audit
+from club.core.database import begin_write
+from club.extensions import db
+from club.membership import states
+from club.membership.access import membership_of
+from club.membership.changes import change_membership_state
+from club.models.base import utcnow
+from club.models.user import User
+
+
+def cancel_membership(user: User, *, actor: User | None, reason: str = "") -> str:
+    """The member leaves. Returns a sentence saying what happens next. Commits.
+
+    Stripe: cancel at period end (access until then; the webhook confirms). Offline or
+    complimentary: ends now, or at the end of the paid period / end date if one is set.
+    """
+    membership = membership_of(user)
+    if membership is None or membership.state in (states.ENDED, states.SUSPENDED):
+        raise BillingError("There is no membership to cancel.")
+    if membership.state == states.CANCELLING:
+        day = club_date(membership.current_period_end)
+        return f"Your membership already ends on {day:%d %B %Y}." if day else "Your membership is already ending."
+    if membership.kind == "stripe" and membership.stripe_subscription_id and membership.state != states.LAPSED:
+        gw = require_gateway()
+        try:
+            sub = gw.set_cancel_at_period_end(membership.stripe_subscription_id, True,
+                                              idempotency_key=f"cancel-{membership.stripe_subscription_id}")
+        except GatewayError as exc:
+            raise BillingError(exc.user_message) from exc
+        begin_write()
+        membership = locked_membership(membership.id)
+        audit.record("billing.cancel_requested", actor=actor, subject=membership, subscription=sub.id, reason=reason)
+        apply_subscription(membership, sub, actor=actor, reason=reason or "member cancelled")
+        db.session.commit()
+        day = club_date(membership.current_period_end)
+        if membership.state == states.CANCELLING and day:
+            return f"Your membership ends on {day:%d %B %Y}; you keep full access until then."
+        # Past due: Stripe stops renewing, and the membership ends with the unpaid period.
+        return f"Your membership will not renew{f' and ends on {day:%d %B %Y}' if day else ''}."
+    begin_write()
+    membership = locked_membership(membership.id)
+    now = utcnow()
+    if (membership.state == states.ACTIVE and membership.current_period_end is not None
+            and membership.current_period_end > now):
+        change_membership_state(membership, states.CANCELLING, actor=actor, reason=reason or "member cancelled")
+        sentence = f"Your membership ends on {club_date(membership.current_period_end):%d %B %Y}; " \
+                   "you keep full access until then."
+    else:
+        change_membership_state(membership, states.ENDED, actor=actor, reason=reason or "member cancelled")
+        sentence = "Your membership has ended."
+    db.session.commit()
+    return sentence
