@@ -63,11 +63,14 @@ def _register_erasers() -> None:
 
 def _connect_signals() -> None:
     """Who listens to what, in one place. Receivers are plain functions of their features."""
+    from club.billing.expiry import expire_on_reinstatement
     from club.core.signals import membership_changed
-    from club.events.service import release_on_lost_access
+    from club.events.booking import release_on_lost_access
 
     # A member who loses access gives up their future seats, and the waitlist moves up.
     membership_changed.connect(release_on_lost_access)
+    # A reinstated member whose grace or paid period ran out while suspended lapses or ends at once.
+    membership_changed.connect(expire_on_reinstatement)
 
 
 def _register_request_hooks(app: Flask) -> None:

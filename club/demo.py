@@ -15,7 +15,6 @@ from club.features import feature_modules
 from club.membership import states
 from club.models.base import utcnow
 from club.models.club import InterestTag, RulesVersion
-from club.models.curation import CuratorProfile
 from club.models.membership import MemberProfile, Membership
 from club.models.user import ROLE_ADMIN, ROLE_CURATOR
 
@@ -38,10 +37,6 @@ def seed() -> bool:
     admin = create_account("admin@demo.club", "Alexandra Whitcombe", DEMO_PASSWORD, roles=(ROLE_ADMIN,))
     db.session.add(RulesVersion(body=settings.DEFAULT_RULES, published_by_id=admin.id))
     curator = create_account("curator@demo.club", "Julian Marsh", DEMO_PASSWORD, roles=(ROLE_CURATOR,))
-    db.session.add(CuratorProfile(user_id=curator.id, bio="Fifteen years of salons and supper clubs.",
-                                  contact="Write through the club, or call +44 20 7946 0000",
-                                  city="London", interests=["books", "wine", "architecture", "music"],
-                                  languages=["English", "French"], capacity=25))
     people = {"admin": admin, "curator": curator}
     for key, email, name, city, interests in [
         ("member", "member@demo.club", "Margot Ellery", "London", ["books", "wine", "design"]),

@@ -39,13 +39,17 @@ class Page(Generic[T]):
         return self.page + 1 if self.has_next else None
 
 
-def paginate(statement: Select[Any], *, page: int, per_page: int, scalars: bool = True) -> Page[Any]:
+def paginate(statement: Select[Any], *, page: int, per_page: int, scalars: bool = True,
+             total: int | None = None) -> Page[Any]:
     """Count the rows of ``statement`` and load one page of them: two queries, whatever the total.
 
     ``scalars=False`` keeps whole rows (for statements that select several columns). A page past
-    the end shows the last page, so a stale link never lands on an empty list.
+    the end shows the last page, so a stale link never lands on an empty list. ``total``: the
+    number of rows when the caller has counted them already (e.g. with the counts of every tab),
+    which saves the count query.
     """
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     cut = statement.limit(per_page).offset((page - 1) * per_page)

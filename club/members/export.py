@@ -8,17 +8,18 @@ about other members beyond the names of the staff who answered them.
 """
 from __future__ import annotations
 
-import importlib.util
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import selectinload
 
+from club.applications import export as applications_export
+from club.billing.export import payments_for_export
 from club.core import settings
+from club.events.export import bookings_for_export
 from club.extensions import db
 from club.members import privacy, request_states
 from club.membership.access import membership_of
-from club.models.applications import Application, Endorsement, Invitation
 from club.models.base import utcnow
 from club.models.club import RulesAcceptance
 from club.models.membership import MemberProfile
@@ -41,9 +42,9 @@ def export_for(user: User) -> dict[str, Any]:
         },
         "membership": _membership(membership),
         "profile": _profile(profile),
-        "applications": _applications(user),
-        "endorsements_given": _endorsements(user),
-        "invitations_sent": _invitations(user),
+        "applications": applications_export.applications_of(user),
+        "endorsements_given": applications_export.endorsements_given_by(user),
+        "invitations_sent": applications_export.invitations_sent_by(user),
         "bookings": _bookings(user),
         "requests_to_curator": _requests(user),
         "curator_change_requests": _curator_changes(user),
@@ -83,44 +84,8 @@ def _profile(profile: MemberProfile | None) -> dict | None:
     }
 
 
-def _applications(user: User) -> list[dict]:
-    # The applicant's own answers and the outcome; reviews, scores and decision reasons are the
-    # curators' words and stay out.
-    rows = db.session.scalars(db.select(Application).where(Application.user_id == user.id).order_by(Application.id))
-    return [{
-        "state": a.state, "full_name": a.full_name, "email": a.email, "city": a.city, "occupation": a.occupation,
-        "company": a.company, "links": list(a.links or []), "interests": list(a.interests or []),
-        "languages": list(a.languages or []), "motivation": a.motivation, "contribution": a.contribution,
-        "rules_version_id": a.rules_version_id, "submitted_at": a.submitted_at, "decided_at": a.decided_at,
-        "withdrawn_at": a.withdrawn_at,
-    } for a in rows]
-
-
-def _endorsements(user: User) -> list[dict]:
-    # Their own statements; the applicant's name is someone else's data.
-    rows = db.session.scalars(db.select(Endorsement).where(Endorsement.endorser_id == user.id)
-                              .order_by(Endorsement.id))
-    return [{"state": e.state, "statement": e.statement, "requested_at": e.requested_at,
-             "answered_at": e.answered_at} for e in rows]
-
-
-def _invitations(user: User) -> list[dict]:
-    # When and with what outcome; the invitee's address is theirs, not the member's.
-    rows = db.session.scalars(db.select(Invitation).where(Invitation.inviter_id == user.id).order_by(Invitation.id))
-    return [{"created_at": i.created_at, "expires_at": i.expires_at, "used_at": i.used_at,
-             "revoked_at": i.revoked_at, "note": i.note} for i in rows]
-
-
 def _bookings(user: User) -> list[dict]:
-    if importlib.util.find_spec("club.models.events") is None:
-        return []
-    from club.models.events import Booking
-
-    rows = db.session.scalars(db.select(Booking).where(Booking.user_id == user.id)
-                              .options(selectinload(Booking.event)).order_by(Booking.id))
-    return [{"event": b.event.title, "starts_at": b.event.starts_at, "venue": b.event.venue_name,
-             "state": b.state, "guests": b.guests, "booked_at": b.queued_at, "confirmed_at": b.confirmed_at,
-             "cancelled_at": b.cancelled_at, "attendance": b.attendance} for b in rows]
+    return bookings_for_export(user)
 
 
 def _requests(user: User) -> list[dict]:
@@ -145,14 +110,9 @@ def _curator_changes(user: User) -> list[dict]:
 
 
 def _payments(membership) -> list[dict]:
-    if membership is None or importlib.util.find_spec("club.models.billing") is None:
+    if membership is None:
         return []
-    from club.models.billing import Payment
-
-    rows = db.session.scalars(db.select(Payment).where(Payment.membership_id == membership.id).order_by(Payment.id))
-    return [{"paid_on": p.paid_on, "amount_cents": p.amount_cents, "currency": p.currency, "source": p.source,
-             "reference": p.reference, "period_start": p.period_start, "period_end": p.period_end}
-            for p in rows]
+    return payments_for_export(membership.id)
 
 
 def _rules(user: User) -> list[dict]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from club.extensions import db
 from club.members import onboarding, request_states
 from club.membership import states
 from club.members.requests_service import member_requests, open_curator_change
 from club.membership.access import membership_of
 from club.members.welcome import checklist_for
-from club.models.curation import CuratorProfile
+from club.curation.profiles import CuratorCard, curator_card
 from club.models.membership import Membership
 from club.models.user import User
 from club.models.members import CuratorRequest
@@ -25,9 +24,9 @@ class MemberHome:
     membership: Membership
     has_access: bool
     state_label: str
-    billing: Any = None  # club.billing.service's summary: state label, dates and the action it needs
+    billing: Any = None  # club.billing.summary's BillingSummary: state label, dates and the action it needs
     curator: User | None = None
-    curator_profile: CuratorProfile | None = None
+    curator_profile: CuratorCard | None = None
     checklist: onboarding.Checklist | None = None
     bookings: list = field(default_factory=list)
     recommended: list = field(default_factory=list)
@@ -51,12 +50,14 @@ def home_for(user: User) -> MemberHome | None:
                       billing=billing_for(user))
     if not home.has_access:
         return home
-    from club.applications.service import invites_left, pending_endorsement_requests
-    from club.events.service import recommended_events_for, upcoming_bookings_for
+    from club.applications.endorsements import pending_endorsement_requests
+    from club.applications.invites import invites_left
+    from club.events.booking import upcoming_bookings_for
+    from club.events.listing import recommended_events_for
 
     home.curator = membership.curator
     if home.curator is not None:
-        home.curator_profile = db.session.get(CuratorProfile, home.curator.id)
+        home.curator_profile = curator_card(home.curator.id)
     checklist = checklist_for(user)
     home.checklist = None if checklist.done else checklist
     home.bookings = upcoming_bookings_for(user, limit=UPCOMING_LIMIT)
@@ -70,6 +71,6 @@ def home_for(user: User) -> MemberHome | None:
 
 def billing_for(user: User):
     """Billing's summary of the membership: state, renewal or end date, and the action it needs."""
-    from club.billing.service import billing_summary
+    from club.billing.summary import billing_summary
 
     return billing_summary(user)

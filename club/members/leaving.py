@@ -44,7 +44,8 @@ def leave_club(user: User, reason: str = "") -> str:
     """
     if not may_cancel(user):
         raise LeavingError("Your membership is not one that can be cancelled now.")
-    from club.billing.service import BillingError, cancel_membership
+    from club.billing.cancellation import cancel_membership
+    from club.billing.errors import BillingError
 
     try:
         outcome = cancel_membership(user, actor=user, reason="member cancelled")
@@ -69,7 +70,8 @@ def delete_account(user: User, password: str) -> None:
         if membership.state in (states.ACTIVE, states.PAST_DUE):
             # Stops the subscription through billing so no further payment is taken; if the
             # payment provider cannot be reached we stop here rather than erase a paying member.
-            from club.billing.service import BillingError, cancel_membership
+            from club.billing.cancellation import cancel_membership
+            from club.billing.errors import BillingError
 
             try:
                 cancel_membership(user, actor=user, reason="account deleted")

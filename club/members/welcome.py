@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from club.applications.applying import accepted_rules_when_applying
 from club.core import audit, settings
 from club.extensions import db
 from club.members import onboarding
 from club.members.profile_service import profile_of
 from club.members.requests_service import curator_of, has_said_hello
-from club.models.applications import Application
 from club.models.base import utcnow
 from club.models.club import RulesAcceptance, RulesVersion
 from club.models.user import User
@@ -29,10 +29,7 @@ def has_accepted(user: User, version: RulesVersion | None) -> bool:
     accepted = db.session.get(RulesAcceptance, (user.id, version.id))
     if accepted is not None:
         return True
-    return db.session.scalar(
-        db.select(db.func.count()).select_from(Application)
-        .where(Application.user_id == user.id, Application.rules_version_id == version.id)
-    ) > 0
+    return accepted_rules_when_applying(user, version.id)
 
 
 def needs_to_accept(user: User) -> RulesVersion | None:

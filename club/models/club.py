@@ -1,4 +1,5 @@
-"""Club-wide records: run-time settings, the rules text and who accepted which version, the audit log."""
+"""Club-wide records: run-time settings, the rules text and who accepted which version, the audit
+log, and the interest vocabulary."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -33,7 +33,7 @@ class Event(db.Model):
     """An evening (or afternoon) the club puts on.
 
     ``seats_taken`` counts the seats of confirmed bookings (members and their guests). It is
-    changed only while the event row is locked (see ``club.events.service``), and the check
+    changed only while the event row is locked (see ``club.events.booking``), and the check
     constraint makes the database itself refuse an overbooking.
     """
 

@@ -1,4 +1,4 @@
-"""Membership, the member's profile, and the curator's profile."""
+"""Membership and the member's profile: the kernel's tables (see ``club.membership``)."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from club import demo
 from club.applications.demo import APPLICANT_EMAIL
-from club.applications.service import application_of
+from club.applications.status import application_of
 from club.auth.service import find_user_by_email
-from club.billing import service as billing
-from club.curation import service as curation
+from club.billing import offline as billing
+from club.curation import decisions as curation
 from club.extensions import db
 from club.membership.access import membership_of
 from club.models.members import CuratorRequest

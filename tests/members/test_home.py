@@ -18,7 +18,7 @@ def _curator():
 
 
 def test_home_shows_state_curator_bookings_recommendations_invites_and_endorsements(client, ctx):
-    from club.applications import service as applications
+    from club.applications import endorsements as applications
 
     curator = _curator()
     member = make_club_member(curator=curator, interests=["sailing"], kind="offline")
