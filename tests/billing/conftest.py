@@ -29,6 +29,15 @@ def stripe_on(app, fake_stripe, monkeypatch):
     return fake_stripe
 
 
+@pytest.fixture
+def priced(stripe_on):
+    """The fake Stripe with the club's catalogue of prices in place."""
+    stripe_on.add_price("club_membership_monthly", 15000, "month")
+    stripe_on.add_price("club_membership_annual", 150000, "year")
+    stripe_on.add_price("club_initiation", 50000, None)
+    return stripe_on
+
+
 def signed(event: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> tuple[bytes, dict]:
     """A webhook body and headers signed with the stripe library's own helper."""
     payload = json.dumps(event)

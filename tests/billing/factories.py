@@ -1,6 +1,8 @@
 """Billing factories: members at each stage of paying, with or without Stripe ids."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from club.extensions import db
 from club.membership import states
 from club.membership.access import membership_of
@@ -23,3 +25,12 @@ def make_stripe_member(fake, state: str = states.ACTIVE, *, status: str = "activ
 def make_applicant(**kwargs):
     """An approved applicant awaiting payment."""
     return make_member(state=states.PENDING_PAYMENT, kind=None, **kwargs)
+
+
+def payment_form(**overrides):
+    """The admin's offline-payment form, filled in; ``overrides`` change fields."""
+    today = date.today()
+    data = {"pay-amount": "1500.00", "pay-paid_on": today.isoformat(), "pay-reference": "TRANSFER 42",
+            "pay-period_start": today.isoformat(), "pay-period_end": (today + timedelta(days=364)).isoformat()}
+    data.update(overrides)
+    return data

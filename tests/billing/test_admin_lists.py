@@ -1,19 +1,10 @@
 """The admin's billing pages: for admins only, who needs attention first, in bounded queries."""
-from datetime import date, timedelta
 
 from club.extensions import db
 from club.membership import states
 from club.membership.access import membership_of
-from tests.billing.factories import make_applicant
+from tests.billing.factories import make_applicant, payment_form as _payment_form
 from tests.factories import login, make_admin, make_curator, make_member
-
-
-def _payment_form(**overrides):
-    today = date.today()
-    data = {"pay-amount": "1500.00", "pay-paid_on": today.isoformat(), "pay-reference": "TRANSFER 42",
-            "pay-period_start": today.isoformat(), "pay-period_end": (today + timedelta(days=364)).isoformat()}
-    data.update(overrides)
-    return data
 
 
 def test_admin_pages_are_for_admins_only(ctx, client):

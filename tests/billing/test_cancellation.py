@@ -9,7 +9,6 @@ from club.membership import states
 from club.membership.access import membership_of
 from club.models.base import utcnow
 from tests.billing.factories import make_stripe_member
-from tests.billing.fixtures import priced  # noqa: F401  (fixture)
 from tests.factories import make_member
 
 

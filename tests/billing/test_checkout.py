@@ -6,7 +6,6 @@ from club.membership import states
 from club.membership.access import membership_of
 from club.models.club import AuditEntry
 from tests.billing.factories import make_applicant, make_stripe_member
-from tests.billing.fixtures import priced  # noqa: F401  (fixture)
 from tests.factories import login, make_member
 
 

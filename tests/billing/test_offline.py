@@ -8,20 +8,12 @@ from club.membership import states
 from club.membership.access import membership_of
 from club.models.club import AuditEntry
 from club.models.billing import Payment
-from tests.billing.factories import make_applicant
+from tests.billing.factories import make_applicant, payment_form as _payment_form
 from tests.factories import login, make_admin, make_member
 
 
 def _audit(action):
     return db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == action)).all()
-
-
-def _payment_form(**overrides):
-    today = date.today()
-    data = {"pay-amount": "1500.00", "pay-paid_on": today.isoformat(), "pay-reference": "TRANSFER 42",
-            "pay-period_start": today.isoformat(), "pay-period_end": (today + timedelta(days=364)).isoformat()}
-    data.update(overrides)
-    return data
 
 
 def test_an_admin_records_an_offline_payment_and_the_membership_becomes_active(ctx, client):

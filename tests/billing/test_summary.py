@@ -8,7 +8,6 @@ from club.extensions import db
 from club.membership import states
 from club.membership.access import membership_of
 from tests.billing.factories import make_applicant, make_stripe_member
-from tests.billing.fixtures import priced  # noqa: F401  (fixture)
 from tests.factories import login, make_admin, make_user
 
 

@@ -24,7 +24,8 @@ def test_a_curator_scores_once_and_can_change_it(client, ctx):
     client.post(f"/curation/applications/{application.id}/review", data={"review-score": "5", "review-comment": "Met them: yes."})
     reviews = _reviews(application)
     assert [(x.curator_id, x.score, x.comment) for x in reviews] == [(curator.id, 5, "Met them: yes.")]
-    actions = db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.subject_id == application.id)).all()
+    actions = db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.subject_id == application.id)
+                                 .order_by(AuditEntry.id)).all()
     assert actions == ["application.scored", "application.score_changed"]
 
 
