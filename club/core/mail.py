@@ -1,74 +1,108 @@
-"""Outgoing mail: one ``send_mail`` for the whole app, two back ends chosen by ``MAIL_BACKEND``.
+"""Outgoing mail: one ``send_mail`` for the whole app, and the two ways a message leaves.
 
-Messages are queued on the database session and delivered only after that session's
-transaction commits; a rollback drops them. So no member is told about something that did
-not happen.
+``send_mail`` renders the message and writes it as a row of the outbox (``OutboxMail``) on the
+current database session: the row commits with the change it reports, and a rollback drops it,
+so no member is told about something that did not happen, and nothing committed is lost. Nothing
+is sent here or anywhere in a web request: a worker delivers the rows (``club.core.outbox``), which
+also keeps a page that mails only when an account exists (password reset, endorsement requests)
+from answering slower for a real member than for a stranger.
 
-SMTP delivery happens on a small background pool, not in the request: a page that mails only
-when an account exists (password reset, endorsement requests) must not answer slower for a
-real member than for a stranger, or its timing would reveal who belongs to the club.
+``transmit`` hands one message to the back end chosen by ``MAIL_BACKEND``: ``smtp``, or ``outbox``
+(development and tests: an .eml file in ``MAIL_OUTBOX_DIR``, with subject and links in the log).
 """
 from __future__ import annotations
 
 import logging
 import re
 import smtplib
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app, render_template
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 
 from club.core import settings
+from club.core.links import public_url
 from club.extensions import db
+from club.models.club import OutboxMail
 
 log = logging.getLogger("club.mail")
 _LINK = re.compile(r"https?://\S+")
-_PENDING = "club_pending_mail"
+_NEW_MAIL = "club_new_mail"
 
 
-def send_mail(to: str | list[str], subject: str, template: str, **context) -> EmailMessage:
-    """Render ``templates/emails/<template>.txt`` and queue it until the transaction commits."""
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """Text safe in a mail header: a name typed with a line break or another control character
+    (stored before the input policy refused them) becomes one line, so it can neither break the
+    message (the email library refuses such a header) nor add headers of its own."""
+    return " ".join(_HEADER_BREAKS.sub(" ", value).split())
+
+
+def send_mail(to: str | list[str], subject: str, template: str, **context) -> OutboxMail:
+    """Render ``templates/emails/<template>.txt`` and write it to the outbox in the current transaction."""
     recipients = [to] if isinstance(to, str) else list(to)
     context.setdefault("club_name", settings.get("club_name"))
-    context.setdefault("public_url", current_app.config["PUBLIC_URL"].rstrip("/"))
+    context.setdefault("public_url", public_url())
     body = render_template(f"emails/{template}.txt", **context)
+    row = OutboxMail(
+        recipients=", ".join(header_text(r) for r in recipients),
+        subject=header_text(f"{subject} · {context['club_name']}"),
+        template=template, context=_jsonable(context), body=body,
+        language=getattr(context.get("user"), "language", None),
+        message_id=make_msgid(domain="club.local"), state="waiting", attempts=0)
+    db.session.add(row)
+    db.session.info[_NEW_MAIL] = True
+    return row
+
+
+def _jsonable(value):
+    """The context as JSON: records become {"record": table, "id": …}, dates ISO text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    table = getattr(value, "__tablename__", None)
+    if table is not None:
+        identity = inspect(value).identity
+        return {"record": table, "id": identity[0] if identity and len(identity) == 1 else None}
+    return str(value)
+
+
+def message_of(row: OutboxMail) -> EmailMessage:
+    """The message a row stands for; the same Message-ID on every attempt, so a relay can tell a repeat."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
-    message["To"] = ", ".join(recipients)
-    message["Subject"] = f"{subject} · {context['club_name']}"
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="club.local")
-    message.set_content(body)
-    db.session.info.setdefault(_PENDING, []).append(message)
+    message["To"] = row.recipients
+    message["Subject"] = row.subject
+    message["Date"] = format_datetime(row.created_at.astimezone(timezone.utc))
+    message["Message-ID"] = row.message_id
+    message.set_content(row.body or "")
     return message
 
 
-_smtp_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="club-smtp")
 _SMTP_KEYS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL")
 
 
-def deliver(message: EmailMessage) -> None:
+def transmit(message: EmailMessage) -> None:
+    """Hand one message to the back end now; raises when it was not accepted."""
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
-        cfg = {key: current_app.config[key] for key in _SMTP_KEYS}
-        _smtp_pool.submit(_deliver_smtp_logged, message, cfg)
+        _deliver_smtp(message, {key: current_app.config[key] for key in _SMTP_KEYS})
+        log.info("mail to %s: %s (smtp)", message["To"], message["Subject"])
     elif backend == "outbox":
         _deliver_outbox(message)
     else:
         raise RuntimeError(f"unknown MAIL_BACKEND {backend!r} (use 'smtp' or 'outbox')")
-
-
-def _deliver_smtp_logged(message: EmailMessage, cfg: dict) -> None:
-    try:
-        _deliver_smtp(message, cfg)
-        log.info("mail to %s: %s (smtp)", message["To"], message["Subject"])
-    except Exception:  # the change is committed; a mail failure must not undo or hide it
-        log.exception("could not deliver mail to %s: %s", message["To"], message["Subject"])
 
 
 def _deliver_smtp(message: EmailMessage, cfg: dict) -> None:
@@ -94,16 +128,15 @@ def _deliver_outbox(message: EmailMessage) -> None:
 
 
 @event.listens_for(FlaskSession, "after_commit")
-def _deliver_after_commit(session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    for message in pending or ():
-        try:
-            deliver(message)
-        except Exception:  # the change is committed; a mail failure must not undo or hide it
-            log.exception("could not deliver mail to %s: %s", message["To"], message["Subject"])
+def _wake_the_worker(session) -> None:
+    """New rows are committed: ask the queue to deliver them now (the scheduler's sweep would anyway)."""
+    if session.info.pop(_NEW_MAIL, None):
+        from club.core import jobs
+
+        jobs.mail_committed()
 
 
 @event.listens_for(FlaskSession, "after_soft_rollback")
-def _drop_after_rollback(session, previous_transaction) -> None:
+def _forget_after_rollback(session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # only when the outermost transaction is gone
-        session.info.pop(_PENDING, None)
+        session.info.pop(_NEW_MAIL, None)

@@ -1,4 +1,5 @@
-"""Profile photos: checked, re-encoded and stored outside the web root.
+"""Profile photos: checked, re-encoded, and stored in the database (``MemberPhoto``), so that every
+app host serves them without a shared disk and no web request writes a file.
 
 Nothing a member uploads is served as it came: the image is decoded, turned upright, shrunk,
 and written again as a plain JPEG. That drops EXIF (GPS positions, camera serials), any
@@ -8,10 +9,13 @@ from __future__ import annotations
 
 import io
 import secrets
-from pathlib import Path
 
-from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import select
+
+from club.extensions import db
+from club.models.members import MemberPhoto
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 800
@@ -64,30 +68,26 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def photo_dir() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "photos"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def save(jpeg: bytes, user_id: int) -> str:
+    """Store the photo in the database under a random key (never the member's file name) and return
+    the key. Part of the caller's transaction: no file is written, so every app host sees it."""
+    key = f"{secrets.token_hex(16)}.jpg"
+    db.session.add(MemberPhoto(key=key, user_id=user_id, jpeg=jpeg))
+    return key
 
 
-def save(jpeg: bytes) -> str:
-    """Write under a random name (never the member's file name) and return that name."""
-    name = f"{secrets.token_hex(16)}.jpg"
-    (photo_dir() / name).write_bytes(jpeg)
-    return name
-
-
-def path_of(name: str) -> Path | None:
-    # Names are ours (hex + .jpg); anything else never reaches the file system.
-    if not name or "/" in name or "\\" in name or name.startswith("."):
+def load(key: str | None) -> bytes | None:
+    """The JPEG stored under ``key``, or None."""
+    if not key:
         return None
-    path = photo_dir() / name
-    return path if path.is_file() else None
+    return db.session.scalar(select(MemberPhoto.jpeg).where(MemberPhoto.key == key))
 
 
-def delete(name: str | None) -> None:
-    if not name:
-        return
-    path = path_of(name)
-    if path is not None:
-        path.unlink(missing_ok=True)
+def delete(key: str | None) -> None:
+    """Drop the photo stored under ``key`` (in the caller's transaction)."""
+    if key:
+        db.session.execute(sa_delete(MemberPhoto).where(MemberPhoto.key == key))
+
+
+def delete_all_of(user_id: int) -> None:
+    db.session.execute(sa_delete(MemberPhoto).where(MemberPhoto.user_id == user_id))

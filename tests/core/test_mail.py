@@ -7,6 +7,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from club.core.mail import send_mail
+from club.core.outbox import deliver_due
 from club.extensions import db
 from tests.factories import make_user
 
@@ -39,8 +40,10 @@ def smtp_server(app):
 
 
 def _wait_for(predicate, seconds=5.0):
+    """Wait until ``predicate`` holds, delivering the outbox meanwhile as the worker would (needs an app context)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        deliver_due()
         if predicate():
             return True
         time.sleep(0.02)
@@ -50,6 +53,8 @@ def _wait_for(predicate, seconds=5.0):
 def test_password_reset_mail_goes_through_a_real_smtp_server(client, ctx, smtp_server):
     user = make_user(email="reader@example.org")
     client.post("/password/forgot", data={"email": user.email})
+    assert smtp_server.received == []  # nothing is sent from the request
+    assert deliver_due().sent == 1  # the worker's job
     assert _wait_for(lambda: smtp_server.received)
     message = smtp_server.received[0]
     assert message["To"] == "reader@example.org"
@@ -72,6 +77,7 @@ def test_outbox_writes_an_eml_file_and_logs_subject_and_links(ctx, outbox, caplo
     caplog.set_level("INFO", logger="club.mail")
     send_mail("c@example.org", "Your link", "password_reset", user=make_user(), link="http://club.test/password/reset/abc")
     db.session.commit()
+    outbox.deliver()
     assert len(list(outbox.folder.glob("*.eml"))) == 1
     assert "Your link" in caplog.text and "http://club.test/password/reset/abc" in caplog.text
 
@@ -85,7 +91,7 @@ class _SlowCollect(_Collect):
 
 
 def test_password_reset_answers_as_fast_for_members_as_for_strangers(app, client, ctx):
-    """Mail goes out after the response, so timing does not reveal who has an account."""
+    """Mail goes out from the worker, never from the request, so timing does not reveal who has an account."""
     handler = _SlowCollect()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
@@ -98,8 +104,31 @@ def test_password_reset_answers_as_fast_for_members_as_for_strangers(app, client
             start = time.perf_counter()
             assert client.post("/password/forgot", data={"email": email}).status_code == 200
             timings[label] = time.perf_counter() - start
+        assert handler.received == []
+        assert deliver_due().sent == 1
         assert _wait_for(lambda: handler.received)
     finally:
         app.config.update(old)
         controller.stop()
     assert timings["member"] < 0.2, timings  # the 0.3 s relay is not waited for
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Ada Quill invites you", "Ada Quill invites you"),
+    ("Ada\r\nBcc: everyone@example.org", "Ada Bcc: everyone@example.org"),
+    ("Ada\x00\x1b\u2028Quill", "Ada Quill"),
+    ("  spaced\t\tout  ", "spaced out"),
+])
+def test_names_in_mail_headers_become_one_line(value, expected):
+    from club.core.mail import header_text
+
+    assert header_text(value) == expected
+
+
+def test_a_subject_with_a_line_break_is_sent_on_one_line(ctx):
+    mail = send_mail("ada@example.org", "Ada\r\nBcc: everyone@example.org invites you", "password_reset",
+                     user=make_user(), link="http://club.test/x")
+    subject = mail.subject
+    db.session.rollback()
+    assert "\n" not in subject and "\r" not in subject
+    assert subject.startswith("Ada Bcc: everyone@example.org invites you")
