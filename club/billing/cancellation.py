@@ -58,3 +58,27 @@ def cancel_membership(user: User, *, actor: User | None, reason: str = "") -> st
         sentence = "Your membership has ended."
     db.session.commit()
     return sentence
+
+
+def close_at_stripe(user: User) -> None:
+    """Before an account is deleted: Stripe forgets the member and stops collecting, at once.
+
+    Any open Checkout Session is expired, then the Stripe Customer is deleted, which cancels
+    its subscriptions immediately (no renewal, no retries of a failed payment) and erases the
+    name and email Stripe held. Raises BillingError when Stripe cannot be reached, so the
+    account is not erased while Stripe could still charge the card. No commit.
+    """
+    membership = membership_of(user)
+    if membership is None or not membership.stripe_customer_id:
+        return
+    gw = require_gateway()
+    customer_id = membership.stripe_customer_id
+    try:
+        for session in gw.recent_checkouts(customer_id):
+            if session.status == "open":
+                gw.expire_checkout(session.id)
+        gw.delete_customer(customer_id)
+    except GatewayError as exc:
+        raise BillingError(exc.user_message) from exc
+    audit.record("billing.stripe_customer_deleted", actor=user, subject=membership, customer=customer_id,
+                 subscription=membership.stripe_subscription_id)

@@ -1,4 +1,5 @@
-"""Commands: `flask --app wsgi stripe-sync` (catalogue) and `flask --app wsgi sync-billing` (nightly repair)."""
+"""Commands: `flask --app wsgi stripe-sync` (the plans' Stripe catalogue) and
+`flask --app wsgi sync-billing` (nightly: repair drift by customer, expire what is due, dunning mails)."""
 from __future__ import annotations
 
 import click
@@ -11,7 +12,7 @@ from club.billing.setup import stripe_enabled
 
 @click.command("stripe-sync")
 def stripe_sync() -> None:
-    """Create or update the Stripe product and prices from the club's fees (safe to run again)."""
+    """Create or update every plan's Stripe product and prices (safe to run again)."""
     try:
         lines = catalogue.stripe_sync()
     except BillingError as exc:
@@ -24,7 +25,7 @@ def stripe_sync() -> None:
 
 @click.command("sync-billing")
 def sync_billing() -> None:
-    """Re-read every subscription from Stripe, repair drift, and expire ended grace and offline periods."""
+    """Re-read every Stripe customer, repair drift, expire ended grace and offline periods, send dunning mails."""
     if not stripe_enabled():
         click.echo("Stripe is not configured: checking offline and complimentary memberships only.")
     lines = reconcile.sync_billing()

@@ -18,10 +18,12 @@ from typing import Any, Callable, ParamSpec, TypeVar
 import stripe
 from stripe._base_address import BaseAddresses
 from stripe.params import (CustomerCreateParams, PriceCreateParams, PriceListParams, PriceUpdateParams,
-                           ProductCreateParams, ProductUpdateParams, SubscriptionUpdateParams)
+                           ProductCreateParams, ProductUpdateParams, SubscriptionCancelParams,
+                           SubscriptionListParams, SubscriptionUpdateParams)
 from stripe.params.billing_portal import SessionCreateParams as PortalSessionCreateParams
 from stripe.params.checkout import SessionCreateParams as CheckoutSessionCreateParams
 from stripe.params.checkout import SessionCreateParamsLineItem
+from stripe.params.checkout import SessionListParams as CheckoutSessionListParams
 
 
 P = ParamSpec("P")
@@ -42,6 +44,10 @@ class PaymentRefused(GatewayError):
 
 class BillingUnavailable(GatewayError):
     pass
+
+
+def _short_str(value, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit and "\x00" not in value
 
 
 class BadSignature(Exception):
@@ -66,6 +72,14 @@ class CheckoutLink:
 
 
 @dataclass(frozen=True)
+class OpenCheckout:
+    id: str
+    url: str | None
+    status: str | None
+    prices: str  # the price ids it charges, as we wrote them in its metadata
+
+
+@dataclass(frozen=True)
 class CheckoutOutcome:
     id: str
     status: str | None  # "open", "complete", "expired"
@@ -85,6 +99,9 @@ class Subscription:
     interval: str | None
     membership_id: int | None  # from the metadata we set at checkout
     includes_initiation: bool
+    plan_id: int | None = None  # the club's plan, from the metadata
+    price_id: str | None = None  # the recurring price it charges
+    item_id: str | None = None  # its subscription item (to move it to another price)
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,7 @@ class Invoice:
     subscription_id: str | None
     status: str | None
     amount_paid: int
+    amount_due: int
     currency: str
     paid_at: datetime | None
     period_start: datetime | None
@@ -106,6 +124,10 @@ class WebhookEvent:
     id: str
     type: str
     object_id: str | None
+
+
+def checkout_prices(price_id: str, initiation_price_id: str | None) -> str:
+    return f"{price_id}+{initiation_price_id}" if initiation_price_id else price_id
 
 
 def _when(timestamp: int | None) -> datetime | None:
@@ -138,19 +160,22 @@ class StripeGateway:
             raise
         return product.name, product.active
 
-    def create_product(self, product_id: str, name: str) -> None:
-        params: ProductCreateParams = {"id": product_id, "name": name}
+    def create_product(self, product_id: str, name: str, *, active: bool = True) -> None:
+        params: ProductCreateParams = {"id": product_id, "name": name, "active": active}
         self._call(self.client.v1.products.create, params=params, options={"idempotency_key": f"product-{product_id}"})
 
-    def update_product(self, product_id: str, name: str) -> None:
-        params: ProductUpdateParams = {"name": name, "active": True}
+    def update_product(self, product_id: str, name: str, *, active: bool = True) -> None:
+        params: ProductUpdateParams = {"name": name, "active": active}
         self._call(self.client.v1.products.update, product_id, params=params)
 
     def prices_by_lookup_key(self, lookup_keys: list[str]) -> dict[str, Price]:
-        params: PriceListParams = {"lookup_keys": lookup_keys, "active": True, "limit": 10}
-        prices = self._call(self.client.v1.prices.list, params=params)
+        """Active prices by lookup key (Stripe answers at most ten keys a request)."""
+        data = []
+        for start in range(0, len(lookup_keys), 10):
+            params: PriceListParams = {"lookup_keys": lookup_keys[start:start + 10], "active": True, "limit": 10}
+            data.extend(self._call(self.client.v1.prices.list, params=params).data)
         found = {}
-        for price in prices.data:
+        for price in data:
             recurring = price.recurring
             found[price.lookup_key or ""] = Price(
                 id=price.id, lookup_key=price.lookup_key, unit_amount=price.unit_amount, currency=price.currency,
@@ -186,12 +211,16 @@ class StripeGateway:
         return customer.id
 
     def create_checkout(self, *, customer_id: str, price_id: str, initiation_price_id: str | None,
-                        membership_id: int, success_url: str, cancel_url: str, idempotency_key: str) -> CheckoutLink:
+                        membership_id: int, success_url: str, cancel_url: str, idempotency_key: str,
+                        allow_promotion_codes: bool = False, plan_id: int | None = None) -> CheckoutLink:
         line_items: list[SessionCreateParamsLineItem] = [{"price": price_id, "quantity": 1}]
         if initiation_price_id:
             # A one-time price in subscription mode is charged once, on the first invoice.
             line_items.append({"price": initiation_price_id, "quantity": 1})
-        metadata = {"membership_id": str(membership_id), "initiation": "yes" if initiation_price_id else "no"}
+        metadata = {"membership_id": str(membership_id), "initiation": "yes" if initiation_price_id else "no",
+                    "prices": checkout_prices(price_id, initiation_price_id)}
+        if plan_id is not None:
+            metadata["plan_id"] = str(plan_id)
         params: CheckoutSessionCreateParams = {
             "mode": "subscription",
             "customer": customer_id,
@@ -202,11 +231,33 @@ class StripeGateway:
             "metadata": metadata,
             "subscription_data": {"metadata": metadata},
         }
+        if allow_promotion_codes:
+            params["allow_promotion_codes"] = True
         session = self._call(self.client.v1.checkout.sessions.create, params=params,
                              options={"idempotency_key": idempotency_key})
         if not session.url:
             raise BillingUnavailable("Stripe returned a checkout session without a URL")
         return CheckoutLink(id=session.id, url=session.url)
+
+    def recent_checkouts(self, customer_id: str) -> list[OpenCheckout]:
+        """The customer's latest Checkout Sessions, newest first, whatever their status."""
+        params: CheckoutSessionListParams = {"customer": customer_id, "limit": 10}
+        sessions = self._call(self.client.v1.checkout.sessions.list, params=params)
+        found = []
+        for session in sessions.data:
+            metadata = session.metadata.to_dict() if session.metadata is not None else {}
+            found.append(OpenCheckout(id=session.id, url=session.url, status=session.status,
+                                      prices=str(metadata.get("prices", ""))))
+        return found
+
+    def expire_checkout(self, session_id: str) -> None:
+        """Close an open Checkout Session so nobody can pay through it any more."""
+        try:
+            self._call(self.client.v1.checkout.sessions.expire, session_id)
+        except GatewayError as exc:
+            # Completed or expired meanwhile: nothing is left open.
+            if not isinstance(exc.__cause__, stripe.InvalidRequestError):
+                raise
 
     def checkout_outcome(self, session_id: str) -> CheckoutOutcome:
         session = self._call(self.client.v1.checkout.sessions.retrieve, session_id)
@@ -224,10 +275,44 @@ class StripeGateway:
     def subscription(self, subscription_id: str) -> Subscription:
         return self._subscription(self._call(self.client.v1.subscriptions.retrieve, subscription_id))
 
+    def move_subscription(self, sub: Subscription, *, price_id: str, plan_id: int, idempotency_key: str) -> Subscription:
+        """Charge a subscription another price from now on; Stripe prorates as the account is set to."""
+        if not sub.item_id:
+            raise GatewayError(f"subscription {sub.id} has no item to move")
+        params: SubscriptionUpdateParams = {"items": [{"id": sub.item_id, "price": price_id}],
+                                            "metadata": {"plan_id": str(plan_id)}}
+        return self._subscription(self._call(self.client.v1.subscriptions.update, sub.id, params=params,
+                                             options={"idempotency_key": idempotency_key}))
+
     def set_cancel_at_period_end(self, subscription_id: str, cancel: bool, *, idempotency_key: str) -> Subscription:
         params: SubscriptionUpdateParams = {"cancel_at_period_end": cancel}
         return self._subscription(self._call(self.client.v1.subscriptions.update, subscription_id,
                                              params=params, options={"idempotency_key": idempotency_key}))
+
+    def customer_subscriptions(self, customer_id: str) -> list[Subscription]:
+        """Every subscription of a customer, newest first, cancelled ones included."""
+        params: SubscriptionListParams = {"customer": customer_id, "status": "all", "limit": 100}
+        subs = self._call(self.client.v1.subscriptions.list, params=params)
+        return [self._subscription(sub) for sub in subs.data]
+
+    def cancel_subscription(self, subscription_id: str) -> None:
+        """End a subscription now: Stripe stops collecting for it (no proration, no refund)."""
+        params: SubscriptionCancelParams = {"prorate": False}
+        try:
+            self._call(self.client.v1.subscriptions.cancel, subscription_id, params=params)
+        except GatewayError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, stripe.InvalidRequestError) and cause.http_status in (400, 404)):
+                raise
+
+    def delete_customer(self, customer_id: str) -> None:
+        """Delete the customer in Stripe: its subscriptions end at once and its name and email go."""
+        try:
+            self._call(self.client.v1.customers.delete, customer_id)
+        except GatewayError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, stripe.InvalidRequestError) and cause.http_status == 404):
+                raise
 
     def invoice(self, invoice_id: str) -> Invoice:
         invoice = self._call(self.client.v1.invoices.retrieve, invoice_id)
@@ -242,7 +327,7 @@ class StripeGateway:
         return Invoice(
             id=invoice.id or invoice_id, number=invoice.number, customer_id=_id(invoice.customer),
             subscription_id=subscription_id, status=invoice.status, amount_paid=invoice.amount_paid,
-            currency=invoice.currency, paid_at=_when(transitions.paid_at if transitions else None),
+            amount_due=invoice.amount_due, currency=invoice.currency, paid_at=_when(transitions.paid_at if transitions else None),
             period_start=_when(min(starts)) if starts else None, period_end=_when(max(ends)) if ends else None,
         )
 
@@ -250,18 +335,19 @@ class StripeGateway:
     def _subscription(sub: stripe.Subscription) -> Subscription:
         items = sub.items.data if sub.items else []
         ends = [item.current_period_end for item in items if item.current_period_end]
-        interval = None
+        interval = price_id = item_id = None
         for item in items:
             if item.price and item.price.recurring:
-                interval = item.price.recurring.interval
+                interval, price_id, item_id = item.price.recurring.interval, item.price.id, item.id
         metadata: dict[str, str] = sub.metadata.to_dict() if sub.metadata is not None else {}
-        raw_membership = metadata.get("membership_id")
+        raw_membership, raw_plan = metadata.get("membership_id"), metadata.get("plan_id")
         return Subscription(
             id=sub.id, customer_id=_id(sub.customer) or "", status=sub.status,
             cancel_at_period_end=bool(sub.cancel_at_period_end),
             current_period_end=_when(max(ends)) if ends else None, interval=interval,
             membership_id=int(raw_membership) if raw_membership and raw_membership.isdigit() else None,
             includes_initiation=metadata.get("initiation") == "yes",
+            plan_id=int(raw_plan) if raw_plan and raw_plan.isdigit() else None, price_id=price_id, item_id=item_id,
         )
 
     # Webhooks ------------------------------------------------------------------------------
@@ -274,10 +360,15 @@ class StripeGateway:
             body = json.loads(payload)
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise BadSignature(str(exc)) from exc
-        obj = (body.get("data") or {}).get("object") or {}
-        if not isinstance(body.get("id"), str) or not isinstance(body.get("type"), str):
+        # Signed but malformed (a list, a number for an id, an id longer than Stripe's): refused
+        # as a bad request, like a bad signature, rather than failing further down.
+        data = body.get("data") if isinstance(body, dict) else None
+        obj = data.get("object") if isinstance(data, dict) else None
+        object_id = obj.get("id") if isinstance(obj, dict) else None
+        if not isinstance(obj, dict) or not _short_str(body.get("id"), 255) \
+                or not _short_str(body.get("type"), 100) or not (object_id is None or _short_str(object_id, 255)):
             raise BadSignature("not a Stripe event")
-        return WebhookEvent(id=body["id"], type=body["type"], object_id=obj.get("id"))
+        return WebhookEvent(id=body["id"], type=body["type"], object_id=object_id)
 
     # Errors --------------------------------------------------------------------------------
     @staticmethod

@@ -11,6 +11,7 @@ from club.core.database import begin_write
 from club.extensions import db
 from club.membership import states
 from club.membership.changes import change_membership_state
+from club.membership.reasons import COMPLIMENTARY, record_reason
 from club.models.base import utcnow
 from club.models.billing import Payment
 from club.models.membership import Membership
@@ -78,7 +79,10 @@ def grant_complimentary(membership_id: int, *, ends_on: date | None, reason: str
     membership.kind = "complimentary"
     membership.current_period_end = end_of_day(ends_on) if ends_on else None
     membership.grace_until = None
-    audit.record("billing.complimentary_granted", actor=actor, subject=membership, ends_on=ends_on, reason=reason)
-    _activate(membership, actor=actor, reason=reason or "complimentary membership")
+    # The admin's words live on their own record (erased with the member); the audit log keeps its id.
+    written = record_reason(membership, COMPLIMENTARY, reason, actor)
+    audit.record("billing.complimentary_granted", actor=actor, subject=membership, ends_on=ends_on,
+                 reason_id=written.id)
+    _activate(membership, actor=actor, reason="complimentary membership", reason_id=written.id)
     db.session.commit()
     return membership

@@ -16,6 +16,38 @@ INTERVAL_PLANS = {v: k for k, v in PLAN_INTERVALS.items()}
 
 # Subscription statuses under which Stripe may still collect money for this subscription.
 LIVE_STATUSES = frozenset({"active", "trialing", "past_due", "incomplete", "unpaid", "paused"})
+# ... and those under which the member is paying now.
+PAYING_STATUSES = frozenset({"active", "trialing"})
+
+
+@dataclass(frozen=True)
+class SubscriptionChoice:
+    chosen: str | None  # the subscription the membership follows
+    to_cancel: tuple[str, ...]  # other live subscriptions Stripe must stop collecting for
+
+
+def choose_subscription(current_id: str | None, subscriptions: list[tuple[str, str]]) -> SubscriptionChoice:
+    """Which of a customer's subscriptions ((id, status), newest first) the membership follows.
+
+    The current one while it is paid for; else the newest paid-for one (a lost
+    ``checkout.session.completed``), which retires every other live one so Stripe never
+    collects twice; else the current one as it stands; else the newest live, else the newest.
+    """
+    by_id = dict(subscriptions)
+    paying = [sub_id for sub_id, status in subscriptions if status in PAYING_STATUSES]
+    live = [sub_id for sub_id, status in subscriptions if status in LIVE_STATUSES]
+    if current_id in by_id and by_id[current_id] in PAYING_STATUSES:
+        chosen: str | None = current_id
+    elif paying:
+        chosen = paying[0]
+    elif current_id in by_id:
+        chosen = current_id
+    elif live:
+        chosen = live[0]
+    else:
+        chosen = subscriptions[0][0] if subscriptions else None
+    to_cancel = tuple(sub_id for sub_id in live if sub_id != chosen) if chosen in paying else ()
+    return SubscriptionChoice(chosen, to_cancel)
 
 
 @dataclass(frozen=True)
@@ -106,3 +138,27 @@ def needs_initiation(initiation_paid: bool, initiation_cents: int) -> bool:
 
 def is_test_mode_key(key: str) -> bool:
     return key.startswith(("sk_test_", "rk_test_"))
+
+
+RENEWAL_NOTICE = timedelta(days=14)
+
+
+def due_reminder(*, state: str, kind: str | None, plan: str | None, grace_until: datetime | None,
+                 grace_days: int, period_end: datetime | None, now: datetime) -> tuple[str, str] | None:
+    """The dunning or renewal mail due now, as (kind, occasion), or None.
+
+    Past due: halfway through the grace period, then the day before access closes (only the
+    later one when both are due). An annual Stripe member who is renewing: 14 days before.
+    The occasion (a date) makes each mail once per grace period or renewal.
+    """
+    if state == states.PAST_DUE and grace_until is not None and now < grace_until:
+        occasion = grace_until.date().isoformat()
+        if now >= grace_until - timedelta(days=1):
+            return ("grace_last_day", occasion)
+        if now >= grace_until - timedelta(days=grace_days) / 2:
+            return ("grace_halfway", occasion)
+        return None
+    if (state == states.ACTIVE and kind == "stripe" and plan == "annual" and period_end is not None
+            and period_end - RENEWAL_NOTICE <= now < period_end):
+        return ("renewal", period_end.date().isoformat())
+    return None

@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 
 from club.billing import rules
-from club.billing.gateway import Subscription
+from club.billing.gateway import StripeGateway, Subscription
 from club.core import audit, settings
 from club.extensions import db
 from club.membership import states
 from club.membership.changes import change_membership_state
 from club.models.base import utcnow
+from club.models.billing import Plan
 from club.models.membership import Membership
 from club.models.user import User
 
@@ -26,23 +27,43 @@ def locked_membership(membership_id: int) -> Membership:
                               .with_for_update().execution_options(populate_existing=True)).one()
 
 
+def is_closed(membership: Membership) -> bool:
+    """The account was deleted: nothing Stripe says may move this membership again."""
+    return membership.user.deleted_at is not None
+
+
+def follows(membership: Membership, sub: Subscription, *, adopt: bool = False) -> bool:
+    """Whether events about ``sub`` may move this membership.
+
+    Only its current subscription moves it (an old one still retrying must not take over). A
+    membership without one follows the first it hears of; ``adopt`` (a completed Checkout for
+    this membership, or the nightly repair's choice) switches it to a new live one.
+    """
+    if is_closed(membership):
+        return False
+    current = membership.stripe_subscription_id
+    return not current or current == sub.id or (adopt and sub.status in rules.LIVE_STATUSES)
+
+
 def apply_subscription(membership: Membership, sub: Subscription, *, reason: str,
-                       actor: User | None = None) -> tuple[str, str] | None:
+                       actor: User | None = None, adopt: bool = False) -> tuple[str, str] | None:
     """Bring a membership in line with its subscription as Stripe reports it now.
 
-    Returns (old, new) when the state changed. A subscription that is not the membership's
-    current one only counts while Stripe still collects for it, so a late event about an old,
-    cancelled subscription cannot end a member who has since paid again.
+    Returns (old, new) when the state changed. Events about a subscription the membership does
+    not follow (see ``follows``) change nothing, and a deleted account is never revived.
     """
-    if membership.stripe_subscription_id and membership.stripe_subscription_id != sub.id:
-        if sub.status not in rules.LIVE_STATUSES:
-            log.info("ignoring old subscription %s for membership %s", sub.id, membership.id)
-            return None
+    if not follows(membership, sub, adopt=adopt):
+        log.info("ignoring subscription %s for membership %s: not the one it follows", sub.id, membership.id)
+        return None
     membership.stripe_subscription_id = sub.id
     membership.stripe_customer_id = membership.stripe_customer_id or sub.customer_id
     membership.kind = "stripe"
     if sub.interval in rules.INTERVAL_PLANS:
         membership.plan = rules.INTERVAL_PLANS[sub.interval]
+    if sub.price_id:
+        membership.stripe_price_id = sub.price_id
+    if sub.plan_id and sub.plan_id != membership.plan_id and db.session.get(Plan, sub.plan_id) is not None:
+        membership.plan_id = sub.plan_id
     if sub.current_period_end is not None:
         membership.current_period_end = sub.current_period_end
     now = utcnow()
@@ -73,6 +94,19 @@ def apply_subscription(membership: Membership, sub: Subscription, *, reason: str
     change_membership_state(membership, decision.state, actor=actor, reason=reason,
                             subscription=sub.id, stripe_status=sub.status)
     return (old, decision.state) if old != decision.state else None
+
+
+def retire_other_subscriptions(gw: StripeGateway, customer_id: str, keep: Subscription) -> list[str]:
+    """A new paid-for subscription started: cancel every other live one of the customer, so that
+    an old subscription Stripe still retries can neither charge the member again nor take over."""
+    if keep.status not in rules.PAYING_STATUSES:
+        return []
+    others = [sub for sub in gw.customer_subscriptions(customer_id) if sub.id != keep.id]
+    choice = rules.choose_subscription(keep.id, [(keep.id, keep.status)] + [(s.id, s.status) for s in others])
+    for sub_id in choice.to_cancel:
+        gw.cancel_subscription(sub_id)
+        log.info("cancelled subscription %s of %s: replaced by %s", sub_id, customer_id, keep.id)
+    return list(choice.to_cancel)
 
 
 def membership_for(*, subscription: Subscription | None = None, customer_id: str | None = None,

@@ -1,23 +1,34 @@
 """Billing pages: the member's /billing, Stripe's webhook, and the admin's /admin/billing."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from club.billing import admin_lists, offline
+from club.billing import admin_lists, offline, plan_views
 from club.billing.checkout import confirm_checkout, portal_url, start_checkout
 from club.billing.errors import BillingError
 from club.billing.forms import ComplimentaryForm, OfflinePaymentForm, PlanForm, SuspendForm
 from club.billing.setup import check_stripe_config
 from club.billing.summary import billing_page
 from club.billing.webhooks import handle_webhook
-from club.core.security import roles_required
+from club.core.links import public_url_for
+from club.core.security import allow_stripe, roles_required
 from club.extensions import csrf, limiter
 from club.membership import states
 from club.membership.suspension import SuspensionError, reinstate, suspend
 from club.models.user import ROLE_ADMIN
 
 bp = Blueprint("billing", __name__)
+bp.register_blueprint(plan_views.bp)  # the admin's plan pages: billing.plans.*
+
+# The member's payment pages: only their Content-Security-Policy lets Stripe in (club.core.security).
+STRIPE_PAGES = frozenset({"billing.billing", "billing.checkout", "billing.success", "billing.portal"})
+
+
+@bp.before_request
+def _stripe_on_payment_pages_only():
+    if request.endpoint in STRIPE_PAGES:
+        allow_stripe()
 bp.record_once(lambda state: check_stripe_config(state.app))
 
 
@@ -28,7 +39,7 @@ def _state_labels():
 
 def _public_url(endpoint: str) -> str:
     """Where Stripe sends the member back: the club's public address, not whatever Host reached us."""
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint)
+    return public_url_for(endpoint)
 
 
 # Member ---------------------------------------------------------------------------------------
@@ -53,7 +64,7 @@ def checkout():
     if form.validate_on_submit():
         try:
             url = start_checkout(
-                current_user, form.plan.data,
+                current_user, form.plan.data, plan_id=form.plan_id.data,
                 success_url=_public_url("billing.success") + "?session_id={CHECKOUT_SESSION_ID}",
                 cancel_url=_public_url("billing.billing"),
             )

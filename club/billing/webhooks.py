@@ -12,12 +12,14 @@ from typing import Callable
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from club.billing import subscriptions
+from club.billing import dunning, subscriptions
 from club.billing.gateway import BadSignature, Invoice, StripeGateway, WebhookEvent
 from club.billing.setup import gateway
 from club.core import audit
 from club.core.database import begin_write
+from club.core.links import public_url_for
 from club.core.mail import send_mail
+from club.core.templating import money
 from club.extensions import db
 from club.membership import states
 from club.models.base import utcnow
@@ -33,21 +35,27 @@ class WebhookResult:
     outcome: str
 
 
+class UnknownCustomer(Exception):
+    """The event is about a customer or subscription no membership knows (yet): Stripe should retry."""
+
+
 def _fetch_checkout(gw: StripeGateway, event: WebhookEvent) -> Callable[[], None]:
     outcome = gw.checkout_outcome(event.object_id or "")
     subscription = gw.subscription(outcome.subscription_id) if outcome.subscription_id else None
+    if subscription is not None and outcome.customer_id and outcome.status == "complete":
+        # The member paid again: no older subscription may keep charging or take over.
+        subscriptions.retire_other_subscriptions(gw, outcome.customer_id, subscription)
 
     def apply() -> None:
         ref = outcome.client_reference_id
         membership = subscriptions.membership_for(subscription=subscription, customer_id=outcome.customer_id,
                                                   membership_id=int(ref) if ref and ref.isdigit() else None)
         if membership is None:
-            log.warning("checkout session %s matches no membership", outcome.id)
-            return
+            raise UnknownCustomer(f"checkout session {outcome.id} matches no membership")
         if outcome.customer_id and not membership.stripe_customer_id:
             membership.stripe_customer_id = outcome.customer_id
         if subscription is not None:
-            subscriptions.apply_subscription(membership, subscription, reason="checkout completed")
+            subscriptions.apply_subscription(membership, subscription, reason="checkout completed", adopt=True)
     return apply
 
 
@@ -57,8 +65,7 @@ def _fetch_subscription(gw: StripeGateway, event: WebhookEvent) -> Callable[[], 
     def apply() -> None:
         membership = subscriptions.membership_for(subscription=subscription)
         if membership is None:
-            log.warning("subscription %s matches no membership", subscription.id)
-            return
+            raise UnknownCustomer(f"subscription {subscription.id} matches no membership")
         subscriptions.apply_subscription(membership, subscription, reason=f"stripe {event.type}")
     return apply
 
@@ -67,29 +74,43 @@ def _fetch_invoice(gw: StripeGateway, event: WebhookEvent) -> Callable[[], None]
     invoice = gw.invoice(event.object_id or "")
     subscription = gw.subscription(invoice.subscription_id) if invoice.subscription_id else None
     paid = event.type == "invoice.paid"
+    failed = event.type == "invoice.payment_failed"
 
     def apply() -> None:
         membership = subscriptions.membership_for(subscription=subscription, customer_id=invoice.customer_id)
         if membership is None:
-            log.warning("invoice %s matches no membership", invoice.id)
-            return
+            raise UnknownCustomer(f"invoice {invoice.id} matches no membership")
+        current = subscription is None or subscriptions.follows(membership, subscription)
         if paid:
             _record_stripe_payment(membership, invoice)
-        else:
+        elif failed:
             audit.record("billing.payment_failed", subject=membership, invoice=invoice.id,
                          amount_cents=invoice.amount_paid, currency=invoice.currency)
         if subscription is not None:
             subscriptions.apply_subscription(membership, subscription,
-                                             reason="invoice paid" if paid else "invoice payment failed")
-        if not paid and membership.state == states.PAST_DUE:
-            send_mail(membership.user.email, "Your membership payment did not go through", "billing_payment_failed",
-                      name=membership.user.full_name, grace_until=membership.grace_until)
+                                             reason="invoice paid" if paid else f"stripe {event.type}")
+        if not current or subscriptions.is_closed(membership):
+            return  # about an old subscription, or a deleted account: nobody to tell
+        if failed and membership.state == states.PAST_DUE:
+            dunning.mail_payment_failed(membership)
+        elif event.type == "invoice.payment_action_required":
+            audit.record("billing.payment_action_required", subject=membership, invoice=invoice.id)
+            send_mail(membership.user.email, "Please confirm your membership payment",
+                      "billing_payment_action_required", name=membership.user.full_name,
+                      amount=money(invoice.amount_due, invoice.currency),
+                      link=public_url_for("billing.billing"))
     return apply
 
 
 def _record_stripe_payment(membership: Membership, invoice: Invoice) -> None:
     exists = db.session.scalar(db.select(Payment.id).where(Payment.stripe_invoice_id == invoice.id))
     if exists is not None or invoice.amount_paid <= 0:
+        return
+    deleted_at = membership.user.deleted_at
+    if deleted_at is not None and (invoice.paid_at is None or invoice.paid_at > deleted_at):
+        # Stripe's customer was deleted with the account; money taken afterwards is for a refund.
+        log.error("invoice %s was paid after membership %s's account was deleted: refund it in Stripe",
+                  invoice.id, membership.id)
         return
     payment = Payment(
         membership_id=membership.id, source="stripe", amount_cents=invoice.amount_paid, currency=invoice.currency,
@@ -110,6 +131,7 @@ HANDLERS: dict[str, Callable[[StripeGateway, WebhookEvent], Callable[[], None]]]
     "customer.subscription.deleted": _fetch_subscription,
     "invoice.paid": _fetch_invoice,
     "invoice.payment_failed": _fetch_invoice,
+    "invoice.payment_action_required": _fetch_invoice,
 }
 
 
@@ -152,6 +174,11 @@ def handle_webhook(payload: bytes, signature: str | None) -> WebhookResult:
         # The same event, delivered twice at once: the other delivery won.
         db.session.rollback()
         return WebhookResult(200, "duplicate")
+    except UnknownCustomer as exc:
+        # Not stored as processed: Stripe retries (for days), by when checkout may have told us.
+        db.session.rollback()
+        log.warning("webhook %s (%s) not processed: %s", event.id, event.type, exc)
+        return WebhookResult(500, "unknown customer")
     except Exception:
         db.session.rollback()
         log.exception("webhook %s (%s) failed; Stripe will retry", event.id, event.type)

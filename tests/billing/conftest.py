@@ -30,11 +30,16 @@ def stripe_on(app, fake_stripe, monkeypatch):
 
 
 @pytest.fixture
-def priced(stripe_on):
-    """The fake Stripe with the club's catalogue of prices in place."""
-    stripe_on.add_price("club_membership_monthly", 15000, "month")
-    stripe_on.add_price("club_membership_annual", 150000, "year")
-    stripe_on.add_price("club_initiation", 50000, None)
+def priced(ctx, stripe_on):
+    """The fake Stripe with the club's one plan (Individual: 150 a month, 1,500 a year, 500 to join) in place."""
+    from tests.billing.factories import make_plan
+
+    plan = make_plan()
+    stripe_on.plan = plan
+    product = f"club_plan_{plan.id}"
+    stripe_on.add_price(f"{product}_monthly", 15000, "month", product=product)
+    stripe_on.add_price(f"{product}_annual", 150000, "year", product=product)
+    stripe_on.add_price(f"{product}_initiation", 50000, None, product=product)
     return stripe_on
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from club.extensions import db
 from club.membership import states
 from club.membership.access import membership_of
+from club.models.billing import Plan
 from tests.factories import make_member
 
 
@@ -14,12 +15,22 @@ def make_stripe_member(fake, state: str = states.ACTIVE, *, status: str = "activ
     user = make_member(state=state, kind="stripe")
     membership = membership_of(user)
     customer = f"cus_member{membership.id}"
+    fake.add_customer(customer, email=user.email, name=user.full_name)
     sub = fake.add_subscription(customer=customer, status=status, membership_id=membership.id, **sub_kwargs)
     membership.stripe_customer_id = customer
     membership.stripe_subscription_id = sub["id"]
     membership.plan = "monthly"
     db.session.commit()
     return user, membership, sub
+
+
+def make_plan(name: str = "Individual", monthly: int = 15000, annual: int = 150000, initiation: int = 50000,
+              active: bool = True, description: str = "One member.") -> Plan:
+    plan = Plan(name=name, description=description, monthly_cents=monthly, annual_cents=annual,
+                initiation_cents=initiation, active=active)
+    db.session.add(plan)
+    db.session.commit()
+    return plan
 
 
 def make_applicant(**kwargs):

@@ -92,23 +92,48 @@ class FakeStripe:
 
     def add_subscription(self, *, customer: str, status: str = "active", cancel_at_period_end: bool = False,
                          period_end: int | None = None, interval: str = "month", membership_id: int | None = None,
-                         initiation: bool = False, sub_id: str | None = None) -> dict:
+                         initiation: bool = False, sub_id: str | None = None, price: dict | None = None,
+                         plan_id: int | None = None) -> dict:
         now = int(time.time())
         end = period_end or now + 30 * 86400
         sub = {
             "id": sub_id or self.new_id("sub"), "object": "subscription", "customer": customer, "status": status,
             "cancel_at_period_end": cancel_at_period_end, "created": now, "livemode": False,
-            "metadata": {"membership_id": str(membership_id), "initiation": "yes" if initiation else "no"}
+            "metadata": {"membership_id": str(membership_id), "initiation": "yes" if initiation else "no",
+                         **({"plan_id": str(plan_id)} if plan_id else {})}
             if membership_id else {},
             "items": {"object": "list", "has_more": False, "url": "/v1/subscription_items", "data": [{
                 "id": self.new_id("si"), "object": "subscription_item", "current_period_start": end - 30 * 86400,
                 "current_period_end": end, "quantity": 1, "metadata": {},
-                "price": {"id": self.new_id("price"), "object": "price", "currency": "eur", "unit_amount": 15000,
-                          "recurring": {"interval": interval, "interval_count": 1}},
+                "price": price or {"id": self.new_id("price"), "object": "price", "currency": "eur",
+                                   "unit_amount": 15000, "recurring": {"interval": interval, "interval_count": 1}},
             }]},
         }
         self.objects[sub["id"]] = sub
         return sub
+
+    def add_customer(self, customer_id: str, *, email: str = "", name: str = "") -> dict:
+        customer = {"id": customer_id, "object": "customer", "email": email, "name": name, "livemode": False,
+                    "metadata": {}}
+        self.objects[customer_id] = customer
+        return customer
+
+    def complete_checkout(self, session_id: str, *, status: str = "active", period_end: int | None = None) -> dict:
+        """The member pays on Stripe's page: the session completes with a new subscription."""
+        session = self.objects[session_id]
+        interval = session.get("_interval") or "month"
+        membership_id = int(session["client_reference_id"])
+        plan_id = session["metadata"].get("plan_id")
+        sub = self.add_subscription(customer=session["customer"], status=status, membership_id=membership_id,
+                                    initiation=session["metadata"].get("initiation") == "yes", interval=interval,
+                                    period_end=period_end, price=self.objects.get(session.get("_price") or ""),
+                                    plan_id=int(plan_id) if plan_id else None)
+        session.update(status="complete", payment_status="paid", subscription=sub["id"])
+        return sub
+
+    def live_subscriptions(self, customer: str) -> list[dict]:
+        return [o for o in self.objects.values() if o.get("object") == "subscription" and o["customer"] == customer
+                and o["status"] not in ("canceled", "incomplete_expired")]
 
     def set_subscription(self, sub_id: str, **changes: Any) -> dict:
         sub = self.objects[sub_id]
@@ -119,11 +144,13 @@ class FakeStripe:
         return sub
 
     def add_invoice(self, *, customer: str, subscription: str | None, amount_paid: int = 0, status: str = "paid",
+                    amount_due: int | None = None,
                     period_start: int | None = None, period_end: int | None = None) -> dict:
         now = int(time.time())
         invoice = {
             "id": self.new_id("in"), "object": "invoice", "number": f"CLUB-{next(self._ids):04d}",
-            "customer": customer, "status": status, "amount_paid": amount_paid, "currency": "eur",
+            "customer": customer, "status": status, "amount_paid": amount_paid, "amount_due": amount_due if amount_due is not None else amount_paid,
+            "currency": "eur",
             "livemode": False,
             "parent": {"type": "subscription_details", "quote_details": None,
                        "subscription_details": {"subscription": subscription, "metadata": {}}} if subscription else None,
@@ -166,14 +193,34 @@ class FakeStripe:
             object_id = rest[0]
         if object_id is not None:
             obj = self.objects.get(object_id)
-            if obj is None:
+            if obj is None or obj.get("deleted"):
                 return _error(404, "invalid_request_error", f"No such object: '{object_id}'", "resource_missing")
+            if resource == "checkout/sessions" and rest[1:] == ["expire"] and method == "POST":
+                if obj["status"] != "open":
+                    return _error(400, "invalid_request_error", "Only open sessions can be expired.")
+                obj.update(status="expired", url=None)
+                return 200, obj
+            if resource == "subscriptions" and method == "DELETE":
+                if obj["status"] in ("canceled", "incomplete_expired"):
+                    return _error(400, "invalid_request_error", "This subscription is already canceled.")
+                obj.update(status="canceled", canceled_at=int(time.time()))
+                return 200, obj
+            if resource == "customers" and method == "DELETE":
+                obj["deleted"] = True
+                for sub in self.live_subscriptions(object_id):
+                    sub.update(status="canceled", canceled_at=int(time.time()))
+                return 200, {"id": object_id, "object": "customer", "deleted": True}
             if method == "POST":
                 for key, value in p.items():
                     if key in ("active", "cancel_at_period_end"):
                         obj[key] = value == "true"
                     elif key == "name":
                         obj[key] = value
+                    elif key.startswith("metadata["):
+                        obj.setdefault("metadata", {})[key[9:-1]] = value
+                    elif key == "items[0][price]" and obj.get("object") == "subscription":
+                        item = next(i for i in obj["items"]["data"] if i["id"] == p.get("items[0][id]"))
+                        item["price"] = self.objects[value]
             return 200, obj
         if resource == "customers" and method == "POST":
             customer = {"id": self.new_id("cus"), "object": "customer", "email": p.get("email"),
@@ -183,7 +230,7 @@ class FakeStripe:
             return 200, customer
         if resource == "products" and method == "POST":
             product = {"id": p.get("id") or self.new_id("prod"), "object": "product", "name": p["name"],
-                       "active": True, "livemode": False}
+                       "active": p.get("active", "true") == "true", "livemode": False}
             self.objects[product["id"]] = product
             return 200, product
         if resource == "prices" and method == "GET":
@@ -199,13 +246,26 @@ class FakeStripe:
             price = self.add_price(p["lookup_key"], int(p["unit_amount"]), p.get("recurring[interval]"),
                                    p["currency"], p["product"])
             return 200, price
+        if resource == "subscriptions" and method == "GET":
+            data = [o for o in reversed(list(self.objects.values())) if o.get("object") == "subscription"
+                    and o["customer"] == p.get("customer")
+                    and (p.get("status") == "all" or o["status"] not in ("canceled", "incomplete_expired"))]
+            return 200, {"object": "list", "data": data, "has_more": False, "url": "/v1/subscriptions"}
+        if resource == "checkout/sessions" and method == "GET":
+            data = [o for o in reversed(list(self.objects.values())) if o.get("object") == "checkout.session"
+                    and o["customer"] == p.get("customer")][:int(p.get("limit") or 10)]
+            return 200, {"object": "list", "data": data, "has_more": False, "url": "/v1/checkout/sessions"}
         if resource == "checkout/sessions" and method == "POST":
             session_id = self.new_id("cs_test")
+            price = self.objects.get(p.get("line_items[0][price]") or "") or {}
             session = {"id": session_id, "object": "checkout.session", "mode": p.get("mode"),
+                       "allow_promotion_codes": p.get("allow_promotion_codes") == "true",
                        "customer": p.get("customer"), "client_reference_id": p.get("client_reference_id"),
                        "status": "open", "payment_status": "unpaid", "subscription": None,
                        "url": f"https://checkout.stripe.com/c/pay/{session_id}", "livemode": False,
-                       "metadata": {k[9:-1]: v for k, v in p.items() if k.startswith("metadata[")}}
+                       "metadata": {k[9:-1]: v for k, v in p.items() if k.startswith("metadata[")},
+                       "_interval": (price.get("recurring") or {}).get("interval", "month"),
+                       "_price": price.get("id")}
             self.objects[session_id] = session
             return 200, session
         if resource == "billing_portal/sessions" and method == "POST":

@@ -37,3 +37,59 @@ def test_cancel_membership_offline_and_comp(ctx, period_days, expected_state, se
     assert cancel_membership(user, actor=user, reason="leaving").startswith(sentence)
     db.session.expire_all()
     assert membership_of(user).state == expected_state
+
+
+# Issue 12: deleting the account deletes the Stripe customer -------------------------------------
+def _delete_account(client, user):
+    from tests.factories import PASSWORD, login
+    login(client, user)
+    r = client.post("/me/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert r.status_code == 302, r.get_data(as_text=True)
+
+
+def test_deleting_an_active_member_deletes_the_customer_and_nothing_revives_the_membership(app, ctx, client,
+                                                                                           priced):
+    from club.models.billing import Payment
+    from tests.billing.conftest import deliver, event
+
+    user, membership, sub = make_stripe_member(priced)
+    customer = membership.stripe_customer_id
+    _delete_account(client, user)
+    assert [c.path for c in priced.calls("DELETE", "/v1/customers/")] == [f"/v1/customers/{customer}"]
+    assert priced.objects[sub["id"]]["status"] == "canceled"  # Stripe ends its subscriptions at once
+    assert not priced.calls("POST", f"/v1/subscriptions/{sub['id']}")  # not merely cancel_at_period_end
+    db.session.expire_all()
+    assert membership_of(db.session.get(type(user), user.id)).state == states.ENDED
+    # Whatever Stripe says next (an event still in flight, the nightly sync), the membership stays ended.
+    priced.set_subscription(sub["id"], status="active", cancel_at_period_end=True)
+    assert deliver(client, event("customer.subscription.updated", priced.objects[sub["id"]])).status_code == 200
+    invoice = priced.add_invoice(customer=customer, subscription=sub["id"], amount_paid=15000)
+    invoice["status_transitions"]["paid_at"] += 60  # charged after the deletion
+    assert deliver(client, event("invoice.paid", invoice)).status_code == 200
+    assert app.test_cli_runner().invoke(args=["sync-billing"]).exit_code == 0
+    db.session.expire_all()
+    m = db.session.get(type(membership), membership.id)
+    assert m.state == states.ENDED
+    assert db.session.scalar(db.select(Payment).where(Payment.stripe_invoice_id == invoice["id"])) is None
+
+
+def test_deleting_a_lapsed_member_stops_stripe_retrying_and_forgets_them(ctx, client, priced):
+    user, membership, sub = make_stripe_member(priced, state=states.LAPSED, status="past_due")
+    open_session = priced.add_checkout_session(customer=membership.stripe_customer_id, membership_id=membership.id,
+                                               subscription=None, status="open")
+    _delete_account(client, user)
+    assert priced.objects[membership.stripe_customer_id]["deleted"] is True
+    assert priced.objects[sub["id"]]["status"] == "canceled"
+    assert priced.objects[open_session["id"]]["status"] == "expired"
+
+
+def test_deleting_is_refused_while_stripe_cannot_be_reached(ctx, client, priced):
+    from tests.factories import PASSWORD, login
+
+    user, membership, sub = make_stripe_member(priced, state=states.LAPSED, status="past_due")
+    login(client, user)
+    priced.break_next(times=3)
+    r = client.post("/me/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert r.status_code == 400 and "could not stop your payments" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert membership_of(user).state == states.LAPSED and priced.objects[sub["id"]]["status"] == "past_due"

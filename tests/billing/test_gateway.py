@@ -125,12 +125,19 @@ def test_the_validator_catches_a_wrong_parameter(spec):
 
 
 def test_every_request_the_gateway_sends_is_valid_for_stripes_api(spec, app, ctx, client, stripe_on):
+    from tests.billing.factories import make_plan
+
+    plan = make_plan()
     runner = app.test_cli_runner()
     assert runner.invoke(args=["stripe-sync"]).exit_code == 0
     # Checkout with the initiation fee, the success page, the portal.
     user = make_applicant()
     login(client, user)
-    assert client.post("/billing/checkout", data={"plan": "annual"}).status_code == 303
+    from club.core import settings
+    settings.update({"promotion_codes": True})
+    db.session.commit()
+    assert client.post("/billing/checkout", data={"plan": "monthly"}).status_code == 303
+    assert client.post("/billing/checkout", data={"plan": "annual"}).status_code == 303  # expires the first
     membership = membership_of(user)
     sub = stripe_on.add_subscription(customer=membership.stripe_customer_id, membership_id=membership.id,
                                      initiation=True)
@@ -144,12 +151,25 @@ def test_every_request_the_gateway_sends_is_valid_for_stripes_api(spec, app, ctx
                 event("customer.subscription.updated", sub)):
         assert deliver(client, evt).status_code == 200
     # A fee change replaces and archives a price; a member cancels; the nightly repair.
-    from club.core import settings
-    settings.update({"fee_monthly_cents": 17500})
+    plan.monthly_cents = 17500
     db.session.commit()
     assert runner.invoke(args=["stripe-sync"]).exit_code == 0
+    # The admin moves the member to the new price and retires the plan; a second subscription is
+    # retired by the nightly repair.
+    from club.billing import plans
+    from tests.factories import make_admin
+    admin = make_admin()
+    plans.move_member(membership.id, plan.id, actor=admin)
+    plans.set_active(plan.id, False, actor=admin)
+    stripe_on.add_subscription(customer=membership.stripe_customer_id, membership_id=membership.id,
+                               status="past_due")
     cancel_membership(user, actor=user)
     assert runner.invoke(args=["sync-billing"]).exit_code == 0
+    # Deleting the account deletes the Stripe customer.
+    from club.billing.cancellation import close_at_stripe
+    stripe_on.add_checkout_session(customer=membership.stripe_customer_id, membership_id=membership.id,
+                                   subscription=None, status="open")
+    close_at_stripe(user)
 
     used = {(r.method, _find_operation(spec, r.method, r.path)[0]) for r in stripe_on.requests}
     assert {("POST", "/v1/checkout/sessions"), ("POST", "/v1/customers"), ("GET", "/v1/prices"),
@@ -157,5 +177,11 @@ def test_every_request_the_gateway_sends_is_valid_for_stripes_api(spec, app, ctx
             ("POST", "/v1/products"), ("GET", "/v1/checkout/sessions/{session}"),
             ("POST", "/v1/billing_portal/sessions"), ("GET", "/v1/invoices/{invoice}"),
             ("POST", "/v1/subscriptions/{subscription_exposed_id}"),
-            ("GET", "/v1/subscriptions/{subscription_exposed_id}")} <= used
+            ("GET", "/v1/subscriptions/{subscription_exposed_id}"), ("GET", "/v1/subscriptions"),
+            ("DELETE", "/v1/subscriptions/{subscription_exposed_id}"), ("GET", "/v1/checkout/sessions"),
+            ("POST", "/v1/checkout/sessions/{session}/expire"), ("DELETE", "/v1/customers/{customer}"),
+            ("POST", "/v1/products/{id}")} <= used
+    moved = [r for r in stripe_on.calls("POST", "/v1/subscriptions/") if "items[0][price]" in r.params]
+    assert moved and any(r.params.get("allow_promotion_codes") == "true"
+                         for r in stripe_on.calls("POST", "/v1/checkout/sessions"))
     assert validate(spec, stripe_on.requests) == []

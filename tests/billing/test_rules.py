@@ -91,3 +91,45 @@ def test_offline_and_complimentary_periods_end(kind, state, period_end, expected
                                      ("rk_live_abc", False), ("pk_test_abc", False), ("whatever", False)])
 def test_only_test_mode_keys_are_accepted(key, ok):
     assert rules.is_test_mode_key(key) is ok
+
+
+# Which of a customer's subscriptions the membership follows (newest first) -------------------------
+@pytest.mark.parametrize("current, subs, chosen, to_cancel", [
+    (None, [], None, ()),
+    ("sub_a", [("sub_a", "active")], "sub_a", ()),
+    (None, [("sub_a", "active")], "sub_a", ()),  # a lost checkout.session.completed
+    ("sub_old", [("sub_new", "active"), ("sub_old", "past_due")], "sub_new", ("sub_old",)),  # paid again
+    ("sub_old", [("sub_new", "active"), ("sub_old", "canceled")], "sub_new", ()),
+    ("sub_a", [("sub_b", "active"), ("sub_a", "active")], "sub_a", ("sub_b",)),  # never two charging
+    ("sub_a", [("sub_a", "past_due")], "sub_a", ()),  # still retrying: the current one stands
+    ("sub_a", [("sub_b", "incomplete"), ("sub_a", "past_due")], "sub_a", ()),  # nothing paid: cancel nothing
+    ("sub_a", [("sub_a", "canceled")], "sub_a", ()),
+    (None, [("sub_b", "canceled"), ("sub_a", "past_due")], "sub_a", ()),
+    (None, [("sub_b", "canceled"), ("sub_a", "canceled")], "sub_b", ()),
+    ("sub_gone", [("sub_a", "unpaid")], "sub_a", ()),
+])
+def test_choose_subscription(current, subs, chosen, to_cancel):
+    assert rules.choose_subscription(current, subs) == rules.SubscriptionChoice(chosen, to_cancel)
+
+
+# Dunning and renewal mails ------------------------------------------------------------------------
+GRACE_END = NOW + timedelta(days=7)
+
+
+@pytest.mark.parametrize("state, kind, plan, grace_until, period_end, now, expected", [
+    (states.PAST_DUE, "stripe", "monthly", GRACE_END, LATER, NOW, None),  # just failed: the webhook mailed
+    (states.PAST_DUE, "stripe", "monthly", GRACE_END, LATER, NOW + timedelta(days=3), None),
+    (states.PAST_DUE, "stripe", "monthly", GRACE_END, LATER, NOW + timedelta(days=3, hours=12),
+     ("grace_halfway", "2026-03-08")),
+    (states.PAST_DUE, "stripe", "monthly", GRACE_END, LATER, NOW + timedelta(days=5), ("grace_halfway", "2026-03-08")),
+    (states.PAST_DUE, "stripe", "monthly", GRACE_END, LATER, NOW + timedelta(days=6), ("grace_last_day", "2026-03-08")),
+    (states.PAST_DUE, "stripe", "monthly", GRACE_END, LATER, GRACE_END, None),  # closed: nothing to warn of
+    (states.ACTIVE, "stripe", "annual", None, NOW + timedelta(days=14), NOW, ("renewal", "2026-03-15")),
+    (states.ACTIVE, "stripe", "annual", None, NOW + timedelta(days=15), NOW, None),  # not yet
+    (states.ACTIVE, "stripe", "monthly", None, NOW + timedelta(days=5), NOW, None),  # monthly: no notice
+    (states.CANCELLING, "stripe", "annual", None, NOW + timedelta(days=5), NOW, None),  # will not renew
+    (states.ACTIVE, "offline", "annual", None, NOW + timedelta(days=5), NOW, None),  # the club is paid directly
+])
+def test_due_reminder(state, kind, plan, grace_until, period_end, now, expected):
+    assert rules.due_reminder(state=state, kind=kind, plan=plan, grace_until=grace_until, grace_days=7,
+                              period_end=period_end, now=now) == expected

@@ -12,6 +12,7 @@ from club.models.club import AuditEntry
 from club.models.billing import Payment, StripeEvent
 from tests.billing.conftest import deliver, event, signed
 from tests.billing.factories import make_applicant, make_stripe_member
+from tests.factories import login
 
 
 def _audit(action):
@@ -64,7 +65,8 @@ def test_checkout_completed_activates_from_what_stripe_says_now(ctx, client, str
     assert (m.stripe_customer_id, m.stripe_subscription_id) == ("cus_new", sub["id"])
     assert m.current_period_end is not None and m.joined_at is not None
     assert [c.path for c in stripe_on.calls("GET", "/v1/")] == [f"/v1/checkout/sessions/{session['id']}",
-                                                               f"/v1/subscriptions/{sub['id']}"]
+                                                               f"/v1/subscriptions/{sub['id']}",
+                                                               "/v1/subscriptions"]  # any other to retire?
     assert db.session.get(StripeEvent, evt["id"]).type == "checkout.session.completed"
     changed, = _audit("membership.state_changed")
     assert (changed.details["old"], changed.details["new"]) == ("pending_payment", "active")
@@ -259,3 +261,80 @@ def test_two_deliveries_racing_past_the_check_record_the_effect_once(ctx, client
     assert deliver(client, evt).get_json() == {"outcome": "duplicate"}
     assert db.session.scalar(db.select(db.func.count(Payment.id))) == 1
     assert len(_audit("billing.payment_received")) == 1
+
+
+# Issue 12: lifecycle cases -------------------------------------------------------------------
+def test_an_old_subscription_still_retrying_cannot_take_over_from_the_new_one(ctx, client, priced, outbox):
+    # Lapsed at the end of grace while Stripe still retries the old past-due subscription.
+    user, membership, old = make_stripe_member(priced, state=states.LAPSED, status="past_due")
+    login(client, user)
+    assert client.post("/billing/checkout", data={"plan": "monthly"}).status_code == 303
+    session, = [o for o in priced.objects.values() if o.get("object") == "checkout.session"]
+    new = priced.complete_checkout(session["id"])
+    assert deliver(client, event("checkout.session.completed", session)).get_json() == {"outcome": "processed"}
+    m = _state(user)
+    assert (m.state, m.stripe_subscription_id) == (states.ACTIVE, new["id"])
+    # Starting the new subscription cancelled the old one at Stripe: it can charge no more.
+    assert [c.path for c in priced.calls("DELETE", "/v1/subscriptions/")] == [f"/v1/subscriptions/{old['id']}"]
+    assert priced.objects[old["id"]]["status"] == "canceled"
+    # Late events about the old one (a retry that failed, then Stripe giving up) move nothing.
+    priced.set_subscription(old["id"], status="past_due")
+    failed = priced.add_invoice(customer=m.stripe_customer_id, subscription=old["id"], status="open")
+    assert deliver(client, event("invoice.payment_failed", failed)).get_json() == {"outcome": "processed"}
+    m = _state(user)
+    assert (m.state, m.stripe_subscription_id, m.grace_until) == (states.ACTIVE, new["id"], None)
+    priced.set_subscription(old["id"], status="canceled")
+    assert deliver(client, event("customer.subscription.deleted", priced.objects[old["id"]])).status_code == 200
+    assert _state(user).state == states.ACTIVE
+    assert not outbox.to(user.email)  # no "payment failed" mail about a subscription they left behind
+
+
+def test_a_3d_secure_renewal_mails_a_link_to_confirm_the_payment(ctx, client, stripe_on, outbox):
+    user, membership, sub = make_stripe_member(stripe_on)
+    invoice = stripe_on.add_invoice(customer=membership.stripe_customer_id, subscription=sub["id"], status="open",
+                                    amount_due=15000)
+    evt = event("invoice.payment_action_required", invoice)
+    assert deliver(client, evt).get_json() == {"outcome": "processed"}
+    assert deliver(client, evt).get_json() == {"outcome": "duplicate"}
+    mail, = outbox.to(user.email)
+    assert "Please confirm your membership payment" in mail["Subject"]
+    body = mail.get_content()
+    assert "http://club.test/billing" in body and "€150.00" in body
+    assert _state(user).state == states.ACTIVE
+    assert _audit("billing.payment_action_required")
+
+
+def test_a_webhook_for_an_unknown_customer_is_not_stored_so_stripe_retries(ctx, client, stripe_on):
+    sub = stripe_on.add_subscription(customer="cus_nobody_yet")  # no membership metadata either
+    evt = event("customer.subscription.updated", sub)
+    r = deliver(client, evt)
+    assert r.status_code == 500 and r.get_json() == {"outcome": "unknown customer"}
+    assert db.session.get(StripeEvent, evt["id"]) is None
+    # Once the customer is known (checkout told us), Stripe's retry is processed.
+    user = make_applicant()
+    membership_of(user).stripe_customer_id = "cus_nobody_yet"
+    db.session.commit()
+    assert deliver(client, evt).get_json() == {"outcome": "processed"}
+    assert _state(user).state == states.ACTIVE and db.session.get(StripeEvent, evt["id"]) is not None
+    invoice = stripe_on.add_invoice(customer="cus_stranger", subscription=None, amount_paid=100)
+    assert deliver(client, event("invoice.paid", invoice)).status_code == 500
+    assert db.session.scalar(db.select(Payment).where(Payment.stripe_invoice_id == invoice["id"])) is None
+
+
+@pytest.mark.parametrize("body", [
+    b"[]", b"42", b'"evt"', b"null", b'{"id": 7, "type": "invoice.paid"}',
+    b'{"id": "evt_1", "type": "invoice.paid", "data": []}',
+    b'{"id": "evt_1", "type": "invoice.paid", "data": {"object": "in_1"}}',
+    b'{"id": "evt_1", "type": "invoice.paid", "data": {"object": {"id": {"nested": 1}}}}',
+    ('{"id": "evt_' + "x" * 300 + '", "type": "invoice.paid", "data": {"object": {"id": "in_1"}}}').encode(),
+])
+def test_a_signed_but_malformed_body_gets_400(ctx, client, stripe_on, body):
+    import stripe
+
+    from tests.billing.conftest import WEBHOOK_SECRET
+
+    header = stripe.WebhookSignature.generate_signature_header(body.decode(), WEBHOOK_SECRET, timestamp=int(time.time()))
+    r = client.post("/billing/webhook", data=body, headers={"Stripe-Signature": header,
+                                                            "Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert db.session.scalar(db.select(db.func.count()).select_from(StripeEvent)) == 0
