@@ -1,0 +1,30 @@
+"""Engagement: the share of members who came to an event lately, and feedback per member."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from club.events import stats as event_stats
+from club.membership import stats as membership_stats
+from club.metrics import rules
+from club.metrics.periods import Period
+from club.metrics.tables import Family, Table
+
+
+def family(period: Period, previous: Period, now: datetime) -> Family:
+    members_now, members_end, members_before = membership_stats.members_at([now, period.ends_at, previous.ends_at])
+    came_30, came_90 = event_stats.attendees_since([now - timedelta(days=30), now - timedelta(days=90)], now)
+    feedback_now = event_stats.feedback_given(period.starts_at, period.ends_at)
+    feedback_before = event_stats.feedback_given(previous.starts_at, previous.ends_at)
+    attendance = Table("engagement_attendance", "Members who came to an event", ["Figure", "Share"], [
+        ["Attended at least one event in the last 30 days", rules.rate(came_30, members_now)],
+        ["Attended at least one event in the last 90 days", rules.rate(came_90, members_now)],
+    ], percent_columns={1}, note=f"Of the {members_now} members today; checked in at the door.")
+    feedback = Table("engagement_feedback", "Feedback per member", ["Figure", "This period", "Previous period"], [
+        ["Ratings given", feedback_now, feedback_before],
+        ["Per member", _per(feedback_now, members_end), _per(feedback_before, members_before)],
+    ])
+    return Family("engagement", "Engagement", [attendance, feedback])
+
+
+def _per(count: int, members: int) -> float | None:
+    return round(count / members, 2) if members else None

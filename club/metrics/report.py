@@ -1,0 +1,25 @@
+"""All the figures for one period, in the issue's order: what the page, the CSV and the JSON show."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from club.metrics import curators, engagement, entry, events, members, money, referrers
+from club.metrics.periods import Period
+from club.metrics.tables import Family, Table
+
+
+def build(period: Period, now: datetime) -> list[Family]:
+    previous = period.previous()
+    return [entry.family(period, previous), members.family(period, previous), money.family(period, previous),
+            events.family(period, previous, now), curators.family(), referrers.family(period, now),
+            engagement.family(period, previous, now)]
+
+
+def as_json(period: Period, families: list[Family]) -> dict:
+    return {"period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+            "previous": {"start": period.previous().start.isoformat(), "end": period.previous().end.isoformat()},
+            "figures": {f.key: {"title": f.title, "tables": {t.key: t.as_json() for t in f.tables}} for f in families}}
+
+
+def find_table(families: list[Family], key: str) -> Table | None:
+    return next((t for f in families for t in f.tables if t.key == key), None)
