@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from club.core import settings
+from club.core.pagination import paginate
 from club.events import rules
 from club.events.feedback import feedback_status
 from club.events.feeds import feed_url_for
@@ -33,6 +34,11 @@ class EventsPage:
     tags: list[InterestTag]
     selected_tag: str | None
     feed_url: str | None
+    page: int = 1
+    pages: int = 1
+
+
+EVENTS_PER_PAGE = 24
 
 
 def _my_bookings(user: User, event_ids: list[int]) -> dict[int, Booking]:
@@ -50,9 +56,10 @@ def _event_listing(user: User, *conditions) -> list[Event]:
     return list(db.session.scalars(query))
 
 
-def events_page(user: User, tag: str | None = None) -> EventsPage:
+def events_page(user: User, tag: str | None = None, page: int = 1) -> EventsPage:
     """Events not yet over that the person may see (staff also see drafts and called-off ones), optionally
-    those with one interest tag; with the person's own bookings. A fixed number of queries."""
+    those with one interest tag, soonest first, ``EVENTS_PER_PAGE`` a page ("later" pages follow);
+    with the person's own bookings. A fixed number of queries."""
     now = utcnow()
     # An evening under way stays listed until it ends: the host needs it for the door list.
     conditions = [Event.ends_at > now]
@@ -61,10 +68,15 @@ def events_page(user: User, tag: str | None = None) -> EventsPage:
     if tag:
         conditions.append(Event.id.in_(select(EventTag.event_id).join(InterestTag, InterestTag.id == EventTag.tag_id)
                                        .where(InterestTag.name == tag)))
-    events = _event_listing(user, *conditions)
+    query = (select(Event).where(visible_to(user), *conditions)
+             .options(selectinload(Event.tags), selectinload(Event.host))
+             .order_by(Event.starts_at, Event.id))
+    cut = paginate(query, page=page, per_page=EVENTS_PER_PAGE)
+    events = cut.items
     tags = list(db.session.scalars(select(InterestTag).order_by(InterestTag.name)))
     return EventsPage(events=events, my_bookings=_my_bookings(user, [e.id for e in events]), tags=tags,
-                      selected_tag=tag, feed_url=feed_url_for(user) if has_member_access(user) else None)
+                      selected_tag=tag, feed_url=feed_url_for(user) if has_member_access(user) else None,
+                      page=cut.page, pages=cut.pages)
 
 
 @dataclass
@@ -153,8 +165,15 @@ def recommended_events_for(user: User, limit: int = 3) -> list[Event]:
     if user.is_staff and not has_member_access(user):
         return []
     booked = select(Booking.event_id).where(Booking.user_id == user.id, Booking.state.in_(ACTIVE_BOOKING_STATES))
-    events = _event_listing(user, Event.state == EVENT_PUBLISHED, Event.starts_at > utcnow(), Event.id.not_in(booked))
     profile = db.session.get(MemberProfile, user.id)
     interests = {i.lower() for i in (profile.interests or [])} if profile else set()
-    events.sort(key=lambda e: (-len(interests & {t.name.lower() for t in e.tags}), e.starts_at, e.id))
-    return events[:limit]
+    # The tags are few; matching their names here keeps Python's notion of "the same interest".
+    tag_ids = [t.id for t in db.session.scalars(select(InterestTag)) if t.name.lower() in interests]
+    shared = (select(func.count()).select_from(EventTag)
+              .where(EventTag.event_id == Event.id, EventTag.tag_id.in_(tag_ids)).scalar_subquery())
+    # Ranked and cut in SQL: only ``limit`` events are loaded, however many are coming up.
+    query = (select(Event).where(visible_to(user), Event.state == EVENT_PUBLISHED, Event.starts_at > utcnow(),
+                                 Event.id.not_in(booked))
+             .options(selectinload(Event.tags), selectinload(Event.host))
+             .order_by(shared.desc(), Event.starts_at, Event.id).limit(limit))
+    return list(db.session.scalars(query))

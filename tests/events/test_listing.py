@@ -67,7 +67,9 @@ def test_the_list_runs_the_same_number_of_queries_for_10_and_300_events(client, 
         assert r.status_code == 200
         counts.append(counter["n"])
     body = r.get_data(as_text=True)
-    assert body.count('class="event-row"') == 300
+    # 300 upcoming events: the soonest page of them, and "later" pages that reach every one.
+    assert body.count('class="event-row"') == listing.EVENTS_PER_PAGE
+    assert f"Page 1 of {-(-300 // listing.EVENTS_PER_PAGE)}" in body and "Later" in body
     print(f"queries for 10 vs 300 events ({role}): {counts}")
     assert counts[0] == counts[1], f"queries for 10 vs 300 events: {counts}"
 
@@ -161,3 +163,43 @@ def test_recommended_events_put_shared_interests_first_and_never_hidden_ones(ctx
     assert titles == ["Later, wine", "Soon, sailing"]
     assert [e.title for e in listing.recommended_events_for(member, limit=1)] == ["Later, wine"]
     assert listing.recommended_events_for(make_curator()) == []
+
+
+def test_later_pages_continue_in_date_order_and_hold_every_upcoming_event(client, ctx):
+    curator = make_curator()
+    member = make_member()
+    total = listing.EVENTS_PER_PAGE * 2 + 5
+    for i in range(total):
+        make_event(host=curator, title=f"Evening {i:03d}", starts_in=timedelta(days=1, hours=total - i))
+    login(client, member)
+    client.get("/events")  # warm up caches that live per process
+    seen, counts = [], []
+    for number in (1, 2, 3):
+        with count_queries() as counter:
+            body = client.get(f"/events?page={number}").get_data(as_text=True)
+        seen.extend(line for line in body.split(">") if line.startswith("Evening "))
+        counts.append(counter["n"])
+    assert counts[0] == counts[1] == counts[2], counts
+    titles = [t.split("<")[0] for t in seen]
+    assert len(titles) == total and len(set(titles)) == total
+    assert titles == sorted(titles, reverse=True)  # the later an "Evening nnn" is numbered, the sooner it starts
+
+
+def test_recommendations_load_only_the_events_they_show(ctx):
+    """Ranked and cut in SQL: the member's home page does not load every upcoming event."""
+    member = make_member(interests=["wine"])
+    for i in range(30):
+        make_event(f"Supper {i}", starts_in=timedelta(days=1, hours=i), tags=["wine"] if i == 17 else ["books"])
+    db.session.expire_all()
+    loaded = []
+
+    def _loaded(target, _context):
+        loaded.append(target.id)
+
+    sa_event.listen(Event, "load", _loaded)
+    try:
+        shown = listing.recommended_events_for(member, limit=3)
+    finally:
+        sa_event.remove(Event, "load", _loaded)
+    assert [e.title for e in shown] == ["Supper 17", "Supper 0", "Supper 1"]
+    assert len(loaded) == 3
