@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from club.config import load_config
+from club.config import check_start_up, load_config
 from club.extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(load_config(Path(app.instance_path), config))
+    check_start_up(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -27,7 +28,9 @@ def create_app(config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        # X-Forwarded-Host only when told to (TRUSTED_PROXY_HOST); links never follow it either way.
+        x_host = hops if app.config["TRUSTED_PROXY_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=x_host)  # type: ignore[method-assign]
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -38,8 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     from club import models  # noqa: F401  (register every table on the metadata)
     from club.auth import sessions
     from club.cli import register_cli
-    from club.core import database, errors, security, templating
+    from club.core import database, errors, inputs, security, templating
 
+    inputs.init_app(app)
     database.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -47,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     sessions.init_app(app)
     register_cli(app)
     _register_erasers()
+    _register_jobs()
     _connect_signals()
     _register_request_hooks(app)
     _register_blueprints(app)
@@ -55,10 +60,18 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_erasers() -> None:
     """Each feature's ``erasure`` module registers the erasers of its tables when imported."""
+    import club.core.outbox  # noqa: F401  (the outbox's eraser)
     import club.membership.erasure  # noqa: F401  (the kernel's own table)
     from club.features import feature_modules
 
     list(feature_modules("erasure"))
+
+
+def _register_jobs() -> None:
+    """Each feature's ``jobs`` module registers its periodic jobs (``club.core.jobs``) when imported."""
+    from club.features import feature_modules
+
+    list(feature_modules("jobs"))
 
 
 def _connect_signals() -> None:
@@ -66,18 +79,26 @@ def _connect_signals() -> None:
     from club.billing.expiry import expire_on_reinstatement
     from club.core.signals import membership_changed
     from club.events.booking import release_on_lost_access
+    from club.members import directory_index
 
     # A member who loses access gives up their future seats, and the waitlist moves up.
     membership_changed.connect(release_on_lost_access)
     # A reinstated member whose grace or paid period ran out while suspended lapses or ends at once.
     membership_changed.connect(expire_on_reinstatement)
+    # The directory's search columns follow every change to a profile or a name.
+    directory_index.connect()
 
 
 def _register_request_hooks(app: Flask) -> None:
     """Rules for every request of the app, whichever feature serves it."""
+    from club.core.security_log import log_forbidden
+    from club.auth.second_factor_gate import staff_enrol_first
     from club.members.rules_gate import current_rules_first
 
+    # Staff set up their second factor first, before the rules or anything else.
+    app.before_request(staff_enrol_first)
     app.before_request(current_rules_first)
+    app.after_request(log_forbidden)  # every 403 goes into the security log
 
 
 def _register_blueprints(app: Flask) -> None:

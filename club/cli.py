@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from club.core import jobs_cli
 from club.core.demo import DEMO_PASSWORD
 from club.demo import DEMO_ACCOUNTS, seed
 from club.extensions import db
@@ -16,6 +17,8 @@ from club.models.user import User
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    for command in jobs_cli.commands:
+        app.cli.add_command(command)
     for module in feature_modules("cli"):
         for command in module.commands:
             app.cli.add_command(command)

@@ -6,6 +6,7 @@ adding its package and its name below. The parts:
 - ``cli``: a list ``commands`` of click commands;
 - ``demo``: ``seed_demo(people)``, what the feature adds to the demo club;
 - ``erasure``: the erasers of the feature's tables (``club.core.erasure``), registered on import.
+- ``jobs``: the feature's periodic jobs (``club.core.jobs.periodic``), registered on import.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from types import ModuleType
 
 # Order matters for the demo: later features seed on top of earlier ones.
-FEATURES = ("public", "auth", "admin", "applications", "curation", "billing", "events", "members")
+FEATURES = ("public", "auth", "admin", "applications", "curation", "billing", "events", "members", "metrics")
 
 
 def feature_modules(part: str) -> Iterator[ModuleType]:

@@ -1,11 +1,13 @@
 """The owner's use cases: staff accounts and roles, club settings, rules, the audit log."""
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from club.auth.service import AccountError, create_account, find_user_by_email, make_reset_token
 from club.core import audit, settings
+from club.core.database import begin_write
+from club.core.links import public_url_for
 from club.core.mail import send_mail
 from club.core.pagination import paginate
 from club.extensions import db
@@ -27,11 +29,17 @@ def create_staff_account(email: str, full_name: str, roles: list[str], actor: Us
     """Create a staff account and mail its owner a link to choose a password."""
     if not roles:
         raise AdminError("Choose at least one role for a staff account.")
+    begin_write()  # two admins creating the same account at once: one account, and the other is told
     try:
         user = create_account(email, full_name, None, tuple(roles), actor=actor)
     except AccountError as exc:
+        db.session.rollback()
         raise AdminError(f"{exc} Grant the role on their account below instead.") from exc
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    except IntegrityError as exc:  # PostgreSQL: the other admin's account committed first
+        db.session.rollback()
+        raise AdminError("An account with this email already exists. "
+                         "Grant the role on their account below instead.") from exc
+    link = public_url_for("auth.reset_password", token=make_reset_token(user))
     send_mail(user.email, "You have a staff account", "staff_welcome", user=user, link=link, roles=roles)
     db.session.commit()
     return user

@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from club.admin import service
 from club.admin.forms import ClubSettingsForm, GrantRoleForm, RevokeRoleForm, RulesForm, StaffAccountForm
+from club.auth import second_factor
+from club.auth.second_factor_forms import ResetSecondFactorForm
 from club.core import settings
 from club.core.security import roles_required
 from club.membership.counts import counts_by_state
@@ -43,8 +45,11 @@ def staff():
         status = 400
     else:
         status = 200
-    return render_template("admin/staff.html", staff=service.staff_members(), create_form=create_form,
-                           grant_form=grant_form, revoke_form=RevokeRoleForm()), status
+    staff_list = service.staff_members()
+    return render_template("admin/staff.html", staff=staff_list, create_form=create_form,
+                           grant_form=grant_form, revoke_form=RevokeRoleForm(),
+                           reset_form=ResetSecondFactorForm(formdata=None),
+                           second_factor_on=second_factor.enabled_user_ids([p.id for p in staff_list])), status
 
 
 @bp.route("/staff/revoke", methods=["POST"])
@@ -57,6 +62,23 @@ def revoke_role():
             flash(f"{user.full_name} is no longer {form.role.data}.", "success")
         except (service.AdminError, ValueError) as exc:
             flash(str(exc), "error")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.route("/staff/second-factor/reset", methods=["POST"])
+@roles_required(ROLE_ADMIN)
+def reset_second_factor():
+    """A lost phone: remove a person's second factor; their sessions end, staff set it up again."""
+    form = ResetSecondFactorForm()
+    if not form.validate_on_submit():
+        flash("That person could not be found; reload the page and try again.", "error")
+        return redirect(url_for("admin.staff"))
+    try:
+        person = second_factor.reset_by_admin(form.user_id.data, current_user._get_current_object())
+        flash(f"The second factor of {person.full_name} is reset. They sign in with their password"
+              " and set up the app again.", "success")
+    except second_factor.SecondFactorError as exc:
+        flash(str(exc), "error")
     return redirect(url_for("admin.staff"))
 
 
@@ -85,3 +107,6 @@ def audit_log():
     page = service.audit_page(request.args.get("page", 1, type=int))
     ids = {e.actor_id for e in page.items if e.actor_id}
     return render_template("admin/audit.html", page=page, actors=service.users_by_id(ids))
+
+
+from club.admin import mail_views  # noqa: E402,F401  (its routes are on this blueprint)

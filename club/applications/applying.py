@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -19,8 +18,10 @@ from club.applications.invite_links import InviteLinkAccountExists, InviteLinkUs
 from club.auth.service import AccountError, create_account
 from club.core import audit, settings
 from club.core.database import write_transaction
+from club.core.links import public_url_for
 from club.core.mail import send_mail
 from club.extensions import db
+from club.membership.access import has_member_access
 from club.models.applications import Application, Endorsement, Invitation
 from club.models.base import utcnow
 from club.models.club import RulesAcceptance
@@ -114,10 +115,12 @@ def submit_application(token: str, answers: Answers) -> User:
                 endorsement_count=0, endorsers_asked=[], submitted_at=now)
             db.session.add(application)
             db.session.flush()
-            # The inviter vouched by inviting: that is the first endorsement.
-            db.session.add(Endorsement(application_id=application.id, endorser_id=invitation.inviter_id,
-                                       state=ENDORSED, statement=invitation.note or INVITER_STATEMENT,
-                                       requested_at=now, answered_at=now))
+            # The inviter vouched by inviting: that is the first endorsement, if they are a member
+            # with access now (a staff role alone endorses nothing, nor does a lapsed membership).
+            if has_member_access(invitation.inviter):
+                db.session.add(Endorsement(application_id=application.id, endorser_id=invitation.inviter_id,
+                                           state=ENDORSED, statement=invitation.note or INVITER_STATEMENT,
+                                           requested_at=now, answered_at=now))
             if rules_version is not None:
                 db.session.add(RulesAcceptance(user_id=user.id, rules_version_id=rules_version.id, accepted_at=now))
             db.session.flush()
@@ -126,10 +129,10 @@ def submit_application(token: str, answers: Answers) -> User:
             required = settings.get("required_endorsements")
             send_mail(user.email, "Your application has reached us", "application_received", applicant=user,
                       inviter=invitation.inviter, required=required,
-                      link=url_for("applications.status", _external=True))
+                      link=public_url_for("applications.status"))
             send_mail(invitation.inviter.email, f"{application.full_name} has applied", "invite_accepted",
                       inviter=invitation.inviter, application=application,
-                      link=url_for("applications.invites", _external=True))
+                      link=public_url_for("applications.invites"))
             db.session.commit()
     except IntegrityError as exc:
         # The unique invitation on applications is the last guard against a double submit.

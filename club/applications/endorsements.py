@@ -4,8 +4,7 @@ Other features call ``pending_endorsement_requests`` (a member's requests awaiti
 """
 from __future__ import annotations
 
-from flask import url_for
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.orm import joinedload
 
 from club.applications import rules
@@ -14,6 +13,7 @@ from club.applications.status import is_ready_for_decision, lock_application, lo
 from club.auth.service import find_user_by_email, normalize_email
 from club.core import audit, settings
 from club.core.database import write_transaction
+from club.core.links import public_url_for
 from club.core.mail import send_mail
 from club.extensions import db
 from club.membership.access import has_member_access
@@ -25,6 +25,12 @@ ENDORSED, DECLINED, REQUESTED = "endorsed", "declined", "requested"
 
 ASKED_ANSWER = ("Thank you. If {email} belongs to a member of the club, they have been asked to endorse you. "
                 "You will see it here when they do.")
+
+
+# Endorsing is a member's act: a curator or admin role alone does not give it (DESIGN: Endorsements).
+MEMBERS_ONLY = ("Only members whose membership is active endorse applications. A curator's or an admin's role "
+                "does not give an endorsement.")
+ALREADY_ANSWERED = "You have already answered this request; an endorsement is given once."
 
 
 class EndorsementError(Exception):
@@ -60,7 +66,7 @@ def ask_for_endorsement(applicant: User, email: str) -> str:
                 db.session.flush()
                 send_mail(member.email, f"{application.full_name} asks you to endorse their application",
                           "endorsement_request", member=member, application=application,
-                          link=url_for("applications.endorse", endorsement_id=endorsement.id, _external=True))
+                          link=public_url_for("applications.endorse", endorsement_id=endorsement.id))
         audit.record("endorsement.asked", actor=applicant, subject=application)
         db.session.commit()
     return ASKED_ANSWER.format(email=email)
@@ -93,27 +99,38 @@ def recount(application: Application) -> None:
 
 
 def answer_endorsement(member: User, endorsement_id: int, *, endorse: bool, statement: str | None) -> Endorsement:
-    """The member endorses (with a sentence on how they know the applicant) or declines. Once."""
+    """The member endorses (with a sentence on how they know the applicant) or declines. Once.
+
+    The answer is written with a conditional UPDATE (only while the request is still unanswered),
+    so of two answers sent at the same moment exactly one is applied, on SQLite and PostgreSQL
+    alike, whatever each request had read before.
+    """
     with write_transaction():
         endorsement = endorsement_request(member, endorsement_id)
         lock_application(endorsement.application_id)
-        application = endorsement.application
         if not has_member_access(member):
-            raise EndorsementError("Only members whose membership is active can endorse.")
+            raise EndorsementError(MEMBERS_ONLY)
         if endorsement.state != REQUESTED:
-            raise EndorsementError("You have already answered this request; an endorsement is given once.")
+            raise EndorsementError(ALREADY_ANSWERED)
+        application = endorsement.application
         if application.state != rules.SUBMITTED:
             raise EndorsementError("This application is no longer open for endorsements.")
         was_ready = is_ready_for_decision(application)
-        endorsement.state = ENDORSED if endorse else DECLINED
-        endorsement.statement = (statement or "").strip() or None
-        endorsement.answered_at = utcnow()
-        db.session.flush()
+        answered = db.session.execute(
+            update(Endorsement)
+            .where(Endorsement.id == endorsement.id, Endorsement.state == REQUESTED)
+            .values(state=ENDORSED if endorse else DECLINED, statement=(statement or "").strip() or None,
+                    answered_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if answered != 1:
+            raise EndorsementError(ALREADY_ANSWERED)
+        db.session.refresh(endorsement)
         recount(application)
         audit.record("endorsement.given" if endorse else "endorsement.declined", actor=member, subject=application,
                      endorsement_id=endorsement.id)
         if not was_ready and is_ready_for_decision(application) and application.user_id is not None:
             send_mail(application.email, "Your application is ready for review", "application_ready",
-                      application=application, link=url_for("applications.status", _external=True))
+                      application=application, link=public_url_for("applications.status"))
         db.session.commit()
     return endorsement

@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from club.core.forms import ClubForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
@@ -15,7 +15,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class InviteForm(FlaskForm):
+class InviteForm(ClubForm):
     email = EmailField("Their email", filters=[_strip], validators=[DataRequired(message="Give the email of the person you invite."),
                                                   Email(message="That does not look like an email address."),
                                                   Length(max=254)],
@@ -24,7 +24,7 @@ class InviteForm(FlaskForm):
                          description="Included in the invitation, and kept as your endorsement of them.")
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(ClubForm):
     pass
 
 
@@ -44,7 +44,7 @@ def _languages(form, field):
     field.languages = languages
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(ClubForm):
     full_name = StringField("Full name", validators=[DataRequired(message="Give your full name."), Length(max=200)],
                             render_kw={"autocomplete": "name"})
     city = StringField("City", validators=[DataRequired(message="Tell us the city you live in."), Length(max=120)],
@@ -83,17 +83,17 @@ class ApplicationForm(FlaskForm):
         self.interests.choices = [(n, n.capitalize()) for n in names]
 
 
-class AskEndorsementForm(FlaskForm):
+class AskEndorsementForm(ClubForm):
     email = EmailField("Member's email", filters=[_strip], validators=[DataRequired(message="Give the member's email."),
                                                      Email(message="That does not look like an email address."),
                                                      Length(max=254)])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(ClubForm):
     pass
 
 
-class EndorseForm(FlaskForm):
+class EndorseForm(ClubForm):
     statement = TextAreaField("How do you know them?", validators=[Optional(), Length(max=2000)],
                               description="A sentence or two for the curators. Not shown to the applicant.")
     # Set by the button pressed: <button name="answer" value="endorse|decline">.
@@ -104,9 +104,9 @@ class EndorseForm(FlaskForm):
             raise ValidationError(f"Say in a sentence how you know them (at least {MIN_STATEMENT} characters).")
 
 
-class InterestForm(FlaskForm):
+class InterestForm(ClubForm):
     name = StringField("New interest", validators=[DataRequired(message="Give the interest a name."), Length(max=60)])
 
 
-class RemoveInterestForm(FlaskForm):
+class RemoveInterestForm(ClubForm):
     pass

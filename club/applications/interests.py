@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from club.applications.errors import ApplicationError, NotYours
 from club.core import audit
+from club.core.database import begin_write
 from club.extensions import db
 from club.models.club import InterestTag
 from club.models.user import User
@@ -22,11 +24,17 @@ def add_interest(name: str, actor: User) -> InterestTag:
     name = " ".join((name or "").split()).lower()
     if not name:
         raise ApplicationError("Give the interest a name.", field="name")
+    begin_write()  # two admins adding the same interest at once: one row, and the other is told
     if db.session.scalar(db.select(InterestTag.id).where(func.lower(InterestTag.name) == name)) is not None:
+        db.session.rollback()
         raise ApplicationError(f"“{name}” is on the list already.", field="name")
     tag = InterestTag(name=name)
     db.session.add(tag)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # PostgreSQL: the other admin's row committed first
+        db.session.rollback()
+        raise ApplicationError(f"“{name}” is on the list already.", field="name") from exc
     audit.record("interest.added", actor=actor, subject=tag, name=name)
     db.session.commit()
     return tag

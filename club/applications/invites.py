@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import url_for
 from sqlalchemy import func
 
 from club.applications import rules
@@ -19,9 +18,11 @@ from club.applications.referrals import InviteRow, invite_row, referrals_of
 from club.auth.service import find_user_by_email, normalize_email
 from club.core import audit, settings
 from club.core.database import write_transaction
+from club.core.links import public_url_for
 from club.core.mail import send_mail
 from club.core.tokens import keyed_hash
 from club.extensions import db
+from club.membership.access import has_member_access
 from club.models.applications import Application, EmailCooldown, Endorsement, Invitation
 from club.models.base import utcnow
 from club.models.user import User
@@ -35,6 +36,9 @@ REFUSED_KNOWN = ("This email cannot be invited: the club already knows it, as a 
                  "someone with an open invitation, or from an earlier application. To protect that "
                  "person's privacy the club does not say which. If you think they should be invited, "
                  "speak to a curator.")
+# Inviting is a member's act: a curator or admin role alone does not give it (DESIGN: Endorsements).
+MEMBERS_ONLY = ("Only members whose membership is active invite people to the club. A curator's or an admin's role "
+                "does not give an invitation; a member who knows the person invites them.")
 REFUSED_OWN_OPEN = ("You have already invited this email and the invite is still open; it is in your list below. "
                     "Revoke it first if you want to send a new one.")
 
@@ -89,6 +93,8 @@ def send_invitation(inviter: User, email: str, note: str | None = None) -> Invit
     """Invite ``email`` on behalf of ``inviter`` and mail them the link."""
     with write_transaction():
         _lock_member(inviter.id)  # one member's invites are counted one request at a time
+        if not has_member_access(inviter):
+            raise InviteRefused(MEMBERS_ONLY)
         email = normalize_email(email)
         now = utcnow()
         if invites_left(inviter) <= 0:
@@ -108,7 +114,7 @@ def send_invitation(inviter: User, email: str, note: str | None = None) -> Invit
                                 expires_at=now + timedelta(days=settings.get("invite_ttl_days")))
         db.session.add(invitation)
         db.session.flush()
-        link = url_for("applications.apply", token=invitation_token(invitation), _external=True)
+        link = public_url_for("applications.apply", token=invitation_token(invitation))
         send_mail(email, f"{inviter.full_name} invites you to apply", "invite_sent", inviter=inviter,
                   note=note, link=link, expires_at=invitation.expires_at)
         audit.record("invitation.sent", actor=inviter, subject=invitation)

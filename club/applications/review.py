@@ -239,6 +239,12 @@ def lock_for_decision(application_id: int) -> ApplicationRecord | None:
     return _record(application, keep_row=True) if application else None
 
 
+def endorser_ids(application_id: int) -> frozenset[int]:
+    """The members who endorsed the application (given endorsements only, the inviter's included)."""
+    return frozenset(db.session.scalars(select(Endorsement.endorser_id).where(
+        Endorsement.application_id == application_id, Endorsement.state == "endorsed")))
+
+
 def _row(application: ApplicationRecord) -> Application:
     return application._row if application._row is not None else db.session.get(Application, application.id)
 

@@ -1,8 +1,10 @@
 """Invites, the application form, the applicant's status page, endorsements, and staff views of referrals."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
-from flask_login import current_user, login_required, login_user
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
 from club.applications import applying, endorsements, forms
 # Aliased: the view functions below are named after the pages (invites, status, referrals, interests).
@@ -12,17 +14,33 @@ from club.applications import referrals as referral_service
 from club.applications import status as status_service
 from club.applications.errors import ApplicationError, NotYours
 from club.applications.invite_links import InviteLinkError
+from club.auth.sessions import begin_session
 from club.core.security import roles_required
-from club.membership.access import member_required
-from club.extensions import limiter
+from club.membership.access import has_member_access, member_required
+from club.extensions import limiter, login_manager
 
 bp = Blueprint("applications", __name__)
+
+
+def member_access_only(view):
+    """Inviting and endorsing: members with access only. A staff role alone gives neither, and
+    anyone signed in without member access is told why (403) rather than shown a bare refusal."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not has_member_access(current_user):
+            return render_template("applications/members_only.html"), 403
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 # Members invite ----------------------------------------------------------------------------
 
 @bp.route("/invites", methods=["GET", "POST"])
-@member_required
+@member_access_only
 @limiter.limit("20/minute", methods=["POST"])
 def invites():
     form = forms.InviteForm()
@@ -56,7 +74,7 @@ def revoke(invitation_id: int):
 
 
 @bp.route("/invites/endorsements/<int:endorsement_id>", methods=["GET", "POST"])
-@member_required
+@member_access_only
 def endorse(endorsement_id: int):
     try:
         endorsement = endorsements.endorsement_request(current_user, endorsement_id)
@@ -107,9 +125,7 @@ def apply(token: str):
             form.rules_version.data = str(page.rules_version_id)
             form.accept_rules.data = False
         else:
-            session.clear()
-            session.permanent = True
-            login_user(user)
+            begin_session(user)
             flash("Thank you. Your application has reached the club.", "success")
             return redirect(url_for("applications.status"))
     return render_template("applications/apply.html", form=form, page=page), (400 if form.errors else 200)

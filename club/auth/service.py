@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import url_for
-
-from club.core import audit
+from club.core import audit, security_log
+from club.core.links import public_url_for
 from club.core.mail import send_mail
+from club.core.database import begin_write
 from club.core.passwords import hash_password, needs_rehash, verify_password
 from club.core.tokens import Signer, TokenExpired, TokenInvalid
 from club.extensions import db
@@ -46,11 +46,18 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         verify_password(None, password)
+        security_log.sign_in_failed(email, None)
         return None
     if not verify_password(user.password_hash, password):
+        security_log.sign_in_failed(email, user.id)
         return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
+    # The password check is slow by design; the read transaction it ran in is ended and the write
+    # starts as a writer (SQLite: BEGIN IMMEDIATE, which waits its turn). Upgrading the old read
+    # transaction instead fails at once with "database is locked" when another sign-in wrote since.
+    begin_write()
+    if new_hash is not None:
+        user.password_hash = new_hash
     user.last_login_at = utcnow()
     db.session.commit()
     return user
@@ -93,7 +100,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    link = public_url_for("auth.reset_password", token=make_reset_token(user))
     send_mail(user.email, "Reset your password", "password_reset", user=user, link=link)
     db.session.commit()
 

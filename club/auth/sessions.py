@@ -1,11 +1,44 @@
-"""Who is signed in: the session cookie's user, and what Flask-Login does for visitors."""
+"""Who is signed in: starting a session, the session cookie's user, and what Flask-Login does for visitors.
+
+A session has two lifetimes. The idle one (SESSION_HOURS, Flask's PERMANENT_SESSION_LIFETIME) is
+renewed by every request. The absolute one is not: the time of the sign-in is kept in the signed
+cookie and a session older than SESSION_ABSOLUTE_HOURS (staff: SESSION_STAFF_ABSOLUTE_HOURS) is
+refused however busy it was, so a stolen cookie cannot be kept alive by using it.
+"""
 from __future__ import annotations
 
-from flask import Flask
+import time
+
+from flask import Flask, current_app, session
+from flask_login import login_user
 from sqlalchemy.orm import selectinload
 
+from club.core import security_log
 from club.extensions import db, login_manager
 from club.models.user import User
+
+SIGNED_IN_AT = "signed_in_at"
+
+
+def begin_session(user: User) -> None:
+    """Sign ``user`` in on a fresh session (the one way to, so every session carries its start)."""
+    session.clear()
+    session.permanent = True
+    login_user(user)
+    session[SIGNED_IN_AT] = int(time.time())
+
+
+def absolute_lifetime_hours(user: User) -> int:
+    cfg = current_app.config
+    return cfg["SESSION_STAFF_ABSOLUTE_HOURS"] if user.is_staff else cfg["SESSION_ABSOLUTE_HOURS"]
+
+
+def _outlived(user: User) -> bool:
+    started = session.get(SIGNED_IN_AT)
+    if not isinstance(started, (int, float)) or isinstance(started, bool):
+        return True  # a cookie without its start (forged, or from before this rule) is not trusted
+    age = time.time() - started
+    return age > absolute_lifetime_hours(user) * 3600 or age < -300
 
 
 def init_app(app: Flask) -> None:
@@ -29,5 +62,9 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, uid, options=[selectinload(User.roles)])
     if user is None or user.session_version != version or not user.is_active:
+        return None
+    if _outlived(user):
+        security_log.event("session.expired", user_id=user.id, reason="absolute lifetime")
+        session.clear()
         return None
     return user

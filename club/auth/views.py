@@ -3,29 +3,23 @@ from __future__ import annotations
 
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from club.auth import service
+from club.auth import second_factor, service, throttle
 from club.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
+from club.auth.sessions import begin_session
+from club.auth.second_factor_views import ask_for_code, bp as second_factor_bp
 from club.core.security import safe_local_path
 from club.extensions import limiter
 
 bp = Blueprint("auth", __name__)
+bp.register_blueprint(second_factor_bp)  # the code step and the security pages: auth.factor.*
 
 LOGIN_FAILED = "That email and password do not match an account. Please try again."
 
 
-def _failed(response) -> bool:
-    return response.status_code == 401
-
-
-def _login_account_key() -> str:
-    return "login-account:" + service.normalize_email(request.form.get("email", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5/minute", methods=["POST"], deduct_when=_failed)
-@limiter.limit("5/minute", methods=["POST"], key_func=_login_account_key, deduct_when=_failed)
+@throttle.sign_in_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
@@ -33,10 +27,11 @@ def login():
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
-            session.clear()
-            session.permanent = True
-            login_user(user)
-            return redirect(safe_local_path(request.args.get("next")) or url_for("public.home"))
+            if second_factor.is_enabled(user):  # the password alone does not sign in: ask for the code
+                return throttle.remember_sign_in(ask_for_code(user, request.args.get("next")), user.email)
+            begin_session(user)
+            response = redirect(safe_local_path(request.args.get("next")) or url_for("public.home"))
+            return throttle.remember_sign_in(response, user.email)
         form.password.errors.append(LOGIN_FAILED)
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), (400 if form.errors else 200)
@@ -67,14 +62,16 @@ def forgot_password():
 @limiter.limit("10/minute", methods=["POST"])
 def reset_password(token: str):
     try:
-        service.user_for_reset_token(token)
+        user = service.user_for_reset_token(token)
     except service.AccountError as exc:
         return render_template("auth/reset_invalid.html", reason=str(exc)), 400
     form = ResetPasswordForm()
+    form.password_context = (user.email, user.full_name)  # a password built on them is refused
     if form.validate_on_submit():
         service.reset_password(token, form.password.data)
         logout_user()
         session.clear()
         flash("Your password is set. Please sign in with it.", "success")
-        return redirect(url_for("auth.login"))
+        # The mail proved who this is: this browser and address pass the per-account sign-in limit.
+        return throttle.remember_sign_in(redirect(url_for("auth.login")), user.email)
     return render_template("auth/reset.html", form=form)

@@ -12,11 +12,12 @@ retention purge) commits once, so a person is erased whole or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from club.extensions import db
 from club.models.base import utcnow
-
+from club.models.user import User
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Erasure:
     # it shows in the placeholder addresses (deleted-12@deleted.invalid).
     why: str = "deleted"
     name: str = "Former member"
+    # The person's own addresses, read before any eraser runs (the account's is replaced early):
+    # erasers look for them in other people's rows (an applicant's list of endorsers asked).
+    emails: tuple[str, ...] = ()
 
     def placeholder_email(self, user_id: int) -> str:
         return f"{self.why}-{user_id}@{self.why}.invalid"
@@ -79,6 +83,9 @@ def keep(table: str, why: str) -> None:
 def erase_person(user_id: int, erasure: Erasure | None = None) -> None:
     """Erase everything the club holds about a person, in every feature. No commit."""
     erasure = erasure or Erasure(now=utcnow())
+    user = db.session.get(User, user_id)
+    if user is not None and user.email and user.email not in erasure.emails:
+        erasure = replace(erasure, emails=(*erasure.emails, user.email))
     for registered in _erasers[PERSON].values():
         registered.erase(user_id, erasure)
 

@@ -1,11 +1,20 @@
-"""Password hashing with argon2id (memory-hard, OWASP's first choice)."""
+"""Password hashing with argon2id (memory-hard, OWASP's first choice), and refusing guessable passwords."""
 from __future__ import annotations
+
+import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from zxcvbn import zxcvbn
 
 MIN_PASSWORD_LENGTH = 10
+# zxcvbn's score: 3 is "safely unguessable" (about 10^8 guesses or more). zxcvbn ships, offline, the
+# 30,000 most common passwords and common words and names, and sees through l33t, dates,
+# keyboard walks and repeats, so "password1234" and "Password123!" score 1.
+MIN_PASSWORD_SCORE = 3
+_LONGEST_CHECKED = 72  # zxcvbn refuses longer input; a passphrase past 72 characters is not the weak kind
+GUESSABLE_MESSAGE = "This password is too easy to guess"
 
 
 def _hasher() -> PasswordHasher:
@@ -34,3 +43,36 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
+
+
+def password_weakness(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why ``password`` is refused (a sentence to show), or None if it is good enough.
+
+    ``user_inputs`` are the person's own name and email: a password built on them is weak too.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    inputs = [part for value in user_inputs if value for part in _words(value)]
+    if _only_own_words(password, inputs):
+        return f"{GUESSABLE_MESSAGE}: it is made of your own name or email. Try a phrase of unrelated words."
+    result = zxcvbn(password[:_LONGEST_CHECKED], user_inputs=inputs)
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    warning = result["feedback"].get("warning") or ""
+    advice = warning.rstrip(".") + ". " if warning else ""
+    return f"{GUESSABLE_MESSAGE}. {advice}Try a phrase of three or four unrelated words."
+
+
+def _words(value: str) -> list[str]:
+    """An email or a name split into the words someone might build a password from."""
+    return [w for w in re.split(r"[\s@._+-]+", value.lower()) if len(w) >= 3] + [value.lower()]
+
+
+def _only_own_words(password: str, own_words: list[str]) -> bool:
+    """Whether the password is little more than the person's own words with separators and digits
+    between them ("marguerite.lafontaine1"), which zxcvbn rates higher than it should."""
+    rest = re.sub(r"[^a-z]", "", password.lower())
+    for word in sorted((re.sub(r"[^a-z]", "", w) for w in own_words), key=len, reverse=True):
+        if len(word) >= 3:
+            rest = rest.replace(word, "")
+    return len(rest) < 4

@@ -5,8 +5,9 @@ from functools import wraps
 from typing import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, Response, abort, current_app, g, request
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
 
 from club.extensions import login_manager
 
@@ -15,6 +16,16 @@ STRIPE_ORIGINS = "https://js.stripe.com https://checkout.stripe.com https://bill
 
 def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
+    app.register_error_handler(SecurityError, _untrusted_host)
+
+
+def _untrusted_host(exc: SecurityError):
+    """A Host header outside TRUSTED_HOSTS: a plain 400 (no URL can be built for it, so no page)."""
+    from club.core import security_log
+
+    security_log.event("request.untrusted_host", host=request.environ.get("HTTP_HOST", "-"))
+    return Response("This address does not serve the club. Please use the club's own address.\n",
+                    status=400, mimetype="text/plain")
 
 
 def safe_local_path(target: str | None) -> str | None:
@@ -44,21 +55,32 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-def _security_headers(response):
-    csp = "; ".join([
+def allow_stripe() -> None:
+    """Mark the current response as a payment page: its CSP lets Stripe's script, frames and
+    redirects in. Every other page allows nothing but the club's own origin (DESIGN: Stripe's
+    pages and script at payment time are the one exception)."""
+    g.csp_allows_stripe = True
+
+
+def content_security_policy(stripe: bool = False) -> str:
+    return "; ".join([
         "default-src 'self'",
-        "script-src 'self' https://js.stripe.com",
+        "script-src 'self'" + (" https://js.stripe.com" if stripe else ""),
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        "connect-src 'self' https://api.stripe.com",
-        "frame-src https://js.stripe.com https://checkout.stripe.com",
+        "connect-src 'self'" + (" https://api.stripe.com" if stripe else ""),
+        "frame-src " + ("https://js.stripe.com https://checkout.stripe.com" if stripe else "'none'"),
         # Chrome applies form-action to the redirect after a POST: Checkout and the portal.
-        f"form-action 'self' {STRIPE_ORIGINS}",
+        "form-action 'self'" + (f" {STRIPE_ORIGINS}" if stripe else ""),
         "base-uri 'self'",
         "frame-ancestors 'none'",
         "object-src 'none'",
     ])
+
+
+def _security_headers(response):
+    csp = content_security_policy(stripe=bool(g.get("csp_allows_stripe")))
     response.headers.setdefault("Content-Security-Policy", csp)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -21,13 +21,13 @@ DEFAULTS: dict[str, Any] = {
     "required_endorsements": 2,
     "max_endorsement_requests": 3,  # extra endorsers an applicant may ask, beyond the inviter
     "reinvite_cooldown_months": 12,
-    "retention_days": 180,
+    "retention_days": 180,  # rejected and withdrawn applicants' data, after the application closed
+    "former_member_retention_days": 365,  # a former member's data, after the membership ended
     "curator_capacity": 25,
     "grace_days": 7,
-    "currency": "eur",
-    "fee_monthly_cents": 15000,
-    "fee_annual_cents": 150000,
-    "fee_initiation_cents": 50000,
+    "currency": "eur",  # the one currency of the club's plans (club.models.billing.Plan holds the prices)
+    "promotion_codes": False,  # allow Stripe promotion codes (made in Stripe's dashboard) at Checkout
+    "payment_instructions": "",  # how to pay the club directly: bank details, who to contact
 }
 
 DEFAULT_RULES = """1. What is said in the club stays in the club. No photographs of other members without their consent.
@@ -42,7 +42,16 @@ def _cache() -> dict[str, Any]:
     if "club_settings" not in g:
         stored = {row.key: row.value for row in db.session.scalars(db.select(ClubSetting))}
         g.club_settings = {**DEFAULTS, **{k: v for k, v in stored.items() if k in DEFAULTS}}
+        _last_known["club_name"] = g.club_settings["club_name"]
     return g.club_settings
+
+
+# The club's name as last read, for the page shown when the database cannot be reached.
+_last_known: dict[str, Any] = {}
+
+
+def last_known_club_name() -> str | None:
+    return _last_known.get("club_name")
 
 
 def get(key: str) -> Any:
@@ -71,6 +80,7 @@ def update(changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         else:
             row.value = value
     current.update({k: new for k, (_old, new) in changed.items()})
+    g.pop("club_zone", None)  # club.core.templating reads the time zone once per request
     return changed
 
 

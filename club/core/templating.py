@@ -3,25 +3,39 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from babel.numbers import format_currency, get_currency_precision
+from flask import Flask, g, has_app_context
 from markupsafe import Markup, escape
 
 from club.core import settings
 
 
+def club_zone() -> ZoneInfo:
+    """The club's time zone, read from the settings once per request (lists format many dates)."""
+    if not has_app_context():
+        return ZoneInfo(settings.get("timezone"))
+    zone = g.get("club_zone")
+    if zone is None:
+        zone = g.club_zone = ZoneInfo(settings.get("timezone"))
+    return zone
+
+
 def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     if value is None:
         return ""
-    return value.astimezone(ZoneInfo(settings.get("timezone"))).strftime(fmt)
+    return value.astimezone(club_zone()).strftime(fmt)
 
 
-def money(cents: int | None, currency: str | None = None) -> str:
+def money(cents: int | None, currency: str | None = None, locale: str = "en") -> str:
+    """An amount in the currency's smallest unit (Stripe's way: cents, or yen), for any ISO currency."""
     if cents is None:
         return ""
-    symbol = {"eur": "€", "gbp": "£", "usd": "$"}.get((currency or settings.get("currency")).lower(), "")
-    return f"{symbol}{cents / 100:,.2f}" if symbol else f"{cents / 100:,.2f} {currency.upper()}"
+    code = (currency or settings.get("currency")).upper()
+    amount = Decimal(cents) / (10 ** get_currency_precision(code))
+    return format_currency(amount, code, locale=locale)
 
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)

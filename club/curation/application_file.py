@@ -1,5 +1,6 @@
 """One application on file: the answers, who vouches, the inviter's track record, the scores,
-the decisions and the history, with what the viewing curator may do next."""
+the decisions and the history, with what the viewing curator may do next (and, when they
+invited or endorsed the applicant, why they may not)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from club.applications import review, rules
+from club.curation import conflicts
 from club.curation.decisions import REOPENED
 from club.curation.errors import NotFound, require_staff
 from club.curation.scoring import score_refusal
@@ -42,6 +44,12 @@ class ApplicationFile:
     can_reopen: bool
     member_id: int | None = None
     track_summary: dict[str, int] = field(default_factory=dict)
+    # How the viewer vouched for the applicant (conflicts.INVITED / ENDORSED), or None.
+    conflict: str | None = None
+    # Why the viewer may not decide or reopen (a curator who vouched), or None.
+    decide_refusal: str | None = None
+    # An admin who vouched may decide, saying why: what the page tells them.
+    conflict_notice: str | None = None
 
     @property
     def endorsed(self) -> list[review.EndorsementRecord]:
@@ -70,7 +78,12 @@ def application_file(application_id: int, viewer: User) -> ApplicationFile:
     for entry in track:
         summary[entry.state] = summary.get(entry.state, 0) + 1
     my_review = next((r for r in reviews if r.curator_id == viewer.id), None)
-    refusal = score_refusal(application, viewer)
+    vouchers = conflicts.Vouchers.of(application.inviter_id,
+                                     [e.endorser_id for e in application.endorsements if e.state == "endorsed"])
+    conflict = conflicts.conflict_of(viewer.id, vouchers)
+    may_decide = conflict is None or viewer.is_admin
+    open_to_decide = application.state in (rules.SUBMITTED, rules.WAITLISTED)
+    refusal = score_refusal(application, viewer, vouchers)
     member_id = None
     if application.state == rules.APPROVED and application.user_id:
         member_id = application.user_id
@@ -78,8 +91,11 @@ def application_file(application_id: int, viewer: User) -> ApplicationFile:
         application=application, inviter=inviter, endorsements=list(application.endorsements), reviews=reviews,
         decisions=decisions, track_record=track, history=_history(application, inviter, decisions),
         required=review.required_endorsements(), my_review=my_review, can_score=refusal is None,
-        score_refusal=refusal, can_decide=application.state == rules.SUBMITTED,
-        can_reopen=application.state == rules.WAITLISTED, member_id=member_id, track_summary=summary,
+        score_refusal=refusal, can_decide=application.state == rules.SUBMITTED and may_decide,
+        can_reopen=application.state == rules.WAITLISTED and may_decide, member_id=member_id, track_summary=summary,
+        conflict=conflict,
+        decide_refusal=conflicts.DECIDE_REFUSALS[conflict] if conflict and not may_decide and open_to_decide else None,
+        conflict_notice=conflicts.ADMIN_NOTICES[conflict] if conflict and may_decide and open_to_decide else None,
     )
 
 
@@ -96,7 +112,8 @@ def _history(application: review.ApplicationRecord, inviter: User,
               REOPENED: "Reopened"}
     for d in decisions:
         who = d.decided_by.full_name if d.decided_by else "a former curator"
-        detail = d.reason + (f" — Override: {d.override_reason}" if d.override_reason else "")
+        detail = d.reason + (f" — Override: {d.override_reason}" if d.override_reason else "") + (
+            f" — Decided despite vouching for the applicant: {d.conflict_reason}" if d.conflict_reason else "")
         items.append(HistoryItem(d.decided_at, f"{labels.get(d.outcome, d.outcome)} by {who}", detail))
     if application.withdrawn_at:
         items.append(HistoryItem(application.withdrawn_at, "Withdrawn by the applicant"))

@@ -1,5 +1,6 @@
 """Decisions: approve, waitlist or reject an application with a reason (final once made), and
-reopen a waitlisted one. Approval welcomes the new member (see ``welcome``)."""
+reopen a waitlisted one. Approval welcomes the new member (see ``welcome``). Whoever invited or
+endorsed the applicant does not decide, unless an admin who says why (see ``conflicts``)."""
 from __future__ import annotations
 
 from club.applications import review, rules
@@ -7,8 +8,9 @@ from club.applications.invites import start_reinvite_cooldown
 from club.core import audit
 from club.core.database import begin_write
 from club.core.mail import send_mail
-from club.curation.errors import CurationError, require_staff
-from club.curation.scoring import locked_application
+from club.curation import conflicts
+from club.curation.errors import CurationError, NotAllowed, require_staff
+from club.curation.scoring import locked_application, vouchers_of
 from club.curation.welcome import welcome_new_member
 from club.extensions import db
 from club.models.curation import ApplicationDecision
@@ -19,8 +21,13 @@ OUTCOMES = {rules.APPROVED: "Approve", rules.WAITLISTED: "Waitlist", rules.REJEC
 REOPENED = "reopened"
 
 
-def decide(application_id: int, outcome: str, reason: str, actor: User, override_reason: str | None = None) -> ApplicationDecision:
-    """Approve, waitlist or reject an application, with a reason; mail the applicant. Final once made."""
+def decide(application_id: int, outcome: str, reason: str, actor: User, override_reason: str | None = None,
+           conflict_reason: str | None = None) -> ApplicationDecision:
+    """Approve, waitlist or reject an application, with a reason; mail the applicant. Final once made.
+
+    ``conflict_reason``: an admin who invited or endorsed the applicant says why they decide it
+    themselves; it is kept on the decision, the audit entry says only that there was an override.
+    """
     require_staff(actor)
     if outcome not in OUTCOMES:
         raise CurationError("Choose approve, waitlist or reject.", field="outcome")
@@ -28,9 +35,12 @@ def decide(application_id: int, outcome: str, reason: str, actor: User, override
     if not reason:
         raise CurationError("Say why: every decision is recorded with its reason.", field="reason")
     override_reason = (override_reason or "").strip() or None
+    conflict_reason = (conflict_reason or "").strip() or None
 
     begin_write()
     application = locked_application(application_id)
+    vouchers = vouchers_of(application)
+    conflict = _check_conflict(actor, vouchers, conflict_reason)
     if application.state != rules.SUBMITTED:
         db.session.rollback()
         if application.state == rules.WAITLISTED:
@@ -54,16 +64,17 @@ def decide(application_id: int, outcome: str, reason: str, actor: User, override
 
     decision = ApplicationDecision(application_id=application.id, outcome=outcome, reason=reason,
                                    override_reason=override_reason,
+                                   conflict_reason=conflict_reason if conflict else None,
                                    endorsement_count=application.endorsement_count, decided_by_id=actor.id)
     db.session.add(decision)
     review.mark_decided(application, outcome)
     db.session.flush()
     audit.record("application.decided", actor=actor, subject=application, outcome=outcome, decision_id=decision.id,
                  endorsements=application.endorsement_count, required=required,
-                 override=override_reason is not None)
+                 override=override_reason is not None, conflict=conflict, conflict_override=conflict is not None)
 
     if outcome == rules.APPROVED:
-        welcome_new_member(application, actor)
+        welcome_new_member(application, actor, vouchers)
     elif outcome == rules.WAITLISTED:
         send_mail(application.email, "Your application is on our waiting list", "decision_waitlisted",
                   name=application.full_name)
@@ -82,6 +93,8 @@ def reopen(application_id: int, reason: str, actor: User) -> ApplicationDecision
         raise CurationError("Say why the application is reopened.", field="reason")
     begin_write()
     application = locked_application(application_id)
+    # An admin who vouched reopens with the reason they give for reopening; it is kept on the record.
+    conflict = _check_conflict(actor, vouchers_of(application), reason)
     if application.state != rules.WAITLISTED:
         db.session.rollback()
         raise CurationError("Only a waitlisted application can be reopened.")
@@ -90,6 +103,20 @@ def reopen(application_id: int, reason: str, actor: User) -> ApplicationDecision
     db.session.add(record)
     review.mark_reopened(application)
     db.session.flush()
-    audit.record("application.reopened", actor=actor, subject=application, decision_id=record.id)
+    audit.record("application.reopened", actor=actor, subject=application, decision_id=record.id,
+                 conflict=conflict, conflict_override=conflict is not None)
     db.session.commit()
     return record
+
+
+def _check_conflict(actor: User, vouchers: conflicts.Vouchers, reason: str | None) -> str | None:
+    """The actor's conflict with the locked application (None if none); refuses after a rollback."""
+    conflict = conflicts.conflict_of(actor.id, vouchers)
+    check = conflicts.decision_check(conflict, is_admin=actor.is_admin, reason=reason)
+    if check.refusal:
+        db.session.rollback()
+        raise NotAllowed(check.refusal)
+    if check.reason_needed:
+        db.session.rollback()
+        raise CurationError(check.reason_needed, field="conflict_reason")
+    return conflict

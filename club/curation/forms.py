@@ -1,5 +1,5 @@
 """Curators' forms: a score, a decision, reopening, their profile, a note, a reassignment."""
-from flask_wtf import FlaskForm
+from club.core.forms import ClubForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -7,7 +7,7 @@ from club.core.forms import CheckboxesField
 from club.curation.decisions import OUTCOMES
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(ClubForm):
     score = RadioField("Your score", choices=[(str(n), str(n)) for n in range(1, 6)],
                        validators=[InputRequired(message="Choose a score from 1 to 5.")],
                        description="1: not for the club · 3: could go either way · 5: exactly who we hope for.")
@@ -15,7 +15,7 @@ class ReviewForm(FlaskForm):
                             description="Seen by curators and admins only, never by the applicant.")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(ClubForm):
     outcome = RadioField("Decision", choices=list(OUTCOMES.items()),
                          validators=[InputRequired(message="Choose approve, waitlist or reject.")])
     reason = TextAreaField("Reason", validators=[DataRequired(message="Say why: every decision is recorded with its reason."),
@@ -24,14 +24,18 @@ class DecisionForm(FlaskForm):
     override_reason = TextAreaField("Why approve with fewer endorsements (admins only)",
                                     validators=[Optional(), Length(max=4000)],
                                     description="Needed only to approve before the required endorsements are in.")
+    conflict_reason = TextAreaField("Why you decide although you vouched for this applicant (admins only)",
+                                    validators=[Optional(), Length(max=4000)],
+                                    description="Kept on the decision for the other staff; the audit log records only "
+                                                "that you overrode the conflict.")
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(ClubForm):
     reason = TextAreaField("Why reopen it", validators=[DataRequired(message="Say why the application is reopened."),
                                                         Length(max=4000)])
 
 
-class CuratorProfileForm(FlaskForm):
+class CuratorProfileForm(ClubForm):
     bio = TextAreaField("About you", validators=[Optional(), Length(max=2000)],
                         description="Members see this on their home page once you are their curator.")
     contact = StringField("How members reach you", validators=[Optional(), Length(max=200)],
@@ -47,11 +51,11 @@ class CuratorProfileForm(FlaskForm):
         return [part for part in (self.languages.data or "").split(",") if part.strip()]
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ClubForm):
     body = TextAreaField("New note", validators=[DataRequired(message="Write the note first."), Length(max=4000)])
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(ClubForm):
     curator_id = SelectField("New curator", coerce=int, choices=[],
                              validators=[InputRequired(message="Choose a curator.")])
     reason = TextAreaField("Reason", validators=[DataRequired(message="Say why the member gets another curator."),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from sqlalchemy import and_, func, select
 
@@ -48,13 +49,16 @@ def curators() -> list[CuratorSummary]:
                            loads.get(user.id, 0)) for user, profile in rows]
 
 
-def match_curator(profile: MemberProfile | None, exclude_user_id: int | None = None) -> matching.Match | None:
+def match_curator(profile: MemberProfile | None, exclude_user_id: int | None = None,
+                  vouchers: Iterable[int] = ()) -> matching.Match | None:
+    """The curator for a new member: never the member themself, nor anyone who vouched for them."""
     newcomer = matching.Newcomer.of(profile.interests if profile else (), profile.languages if profile else (),
                                     profile.city if profile else None)
     candidates = [
         matching.Candidate.of(c.user.id, c.capacity, c.load,
                               c.profile.interests if c.profile else (), c.profile.languages if c.profile else (),
                               c.profile.city if c.profile else None)
-        for c in curators() if c.user.id != exclude_user_id
+        for c in curators()
     ]
-    return matching.choose_curator(newcomer, candidates)
+    excluded = frozenset(vouchers) | ({exclude_user_id} if exclude_user_id is not None else frozenset())
+    return matching.choose_curator(newcomer, candidates, excluded=excluded)

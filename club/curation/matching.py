@@ -4,11 +4,12 @@ The best curator shares the most interests and languages with the member; being 
 city breaks a tie, then the lighter load, then the lower id (so the answer never depends on
 the order curators are listed in). A curator at capacity is never chosen while another has
 room; when every curator is full, the least loaded one is chosen and the caller tells the admin.
+A curator who invited or endorsed the newcomer (``excluded``) is never chosen, full or not.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import AbstractSet, Iterable, Sequence
 
 
 def _normalized(values: Iterable[str] | None) -> frozenset[str]:
@@ -75,8 +76,11 @@ def _overflow_rank(newcomer: Newcomer, candidate: Candidate) -> tuple:
             candidate.curator_id)
 
 
-def choose_curator(newcomer: Newcomer, candidates: Sequence[Candidate]) -> Match | None:
-    """The curator for ``newcomer`` among ``candidates``; None only when there are no curators."""
+def choose_curator(newcomer: Newcomer, candidates: Sequence[Candidate],
+                   excluded: AbstractSet[int] = frozenset()) -> Match | None:
+    """The curator for ``newcomer`` among ``candidates`` other than the ``excluded`` ids (those who
+    vouched for them); None only when no candidate is left."""
+    candidates = [c for c in candidates if c.curator_id not in excluded]
     if not candidates:
         return None
     with_room = [c for c in candidates if c.has_room]

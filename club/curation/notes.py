@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from club.core import audit
+from club.core.database import begin_write
 from club.curation.errors import CurationError, NotAllowed
 from club.curation.workspace import member_in_care
 from club.extensions import db
@@ -17,13 +18,22 @@ from club.models.user import User
 
 
 def add_note(member_id: int, author: User, body: str) -> MemberNote:
-    user, _membership = member_in_care(member_id, author)
     body = (body or "").strip()
     if not body:
         raise CurationError("Write the note first.", field="body")
+    # One writer at a time per member: SQLite's write lock up front, and on PostgreSQL a lock on the
+    # member's row, so the same note sent twice at the same instant is seen by the second as sent.
+    begin_write()
+    try:
+        user, _membership = member_in_care(member_id, author)
+        db.session.scalars(select(User.id).where(User.id == user.id).with_for_update()).first()
+    except CurationError:
+        db.session.rollback()
+        raise
     latest = db.session.scalars(select(MemberNote).where(MemberNote.member_id == user.id)
                                 .order_by(MemberNote.id.desc()).limit(1)).first()
     if latest is not None and latest.author_id == author.id and latest.body == body:
+        db.session.rollback()  # nothing to write; let go of the lock
         return latest  # the same note sent twice (double click, resubmitted form)
     note = MemberNote(member_id=user.id, author_id=author.id, body=body)
     db.session.add(note)

@@ -1,9 +1,9 @@
 """An admin gives a member another curator, with a reason; the member and both curators are told."""
 from __future__ import annotations
 
-from flask import url_for
 
 from club.core import audit
+from club.core.links import public_url_for
 from club.core.mail import send_mail
 from club.curation.errors import CurationError, NotAllowed
 from club.curation.workspace import member_in_care
@@ -40,7 +40,7 @@ def reassign_curator(member_id: int, new_curator_id: int, reason: str, actor: Us
               curator_profile=profile)
     send_mail(new_curator.email, f"A member joins your care: {user.full_name}", "curator_reassigned_to",
               curator=new_curator, member=user, previous=previous, reason=reason,
-              link=url_for("curation.member", user_id=user.id, _external=True))
+              link=public_url_for("curation.member", user_id=user.id))
     if previous is not None and previous.deleted_at is None:
         send_mail(previous.email, f"{user.full_name} now has another curator", "curator_reassigned_from",
                   curator=previous, member=user, new_curator=new_curator, reason=reason)

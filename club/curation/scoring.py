@@ -1,5 +1,5 @@
 """Curators' scores: one per curator and application, changeable until the decision, never on
-an applicant the curator invited."""
+an applicant the curator invited or endorsed (see ``conflicts``)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -8,20 +8,36 @@ from sqlalchemy.exc import IntegrityError
 from club.applications import review, rules
 from club.core import audit
 from club.core.database import begin_write
+from club.curation import conflicts
 from club.curation.errors import CurationError, NotAllowed, NotFound, require_staff
 from club.extensions import db
 from club.models.curation import Review
 from club.models.user import User
 
 
-def score_refusal(application: review.ApplicationRecord, curator: User) -> str | None:
-    """Why ``curator`` may not score the application now, or None when they may."""
+def vouchers_of(application: review.ApplicationRecord) -> conflicts.Vouchers:
+    """Who invited and who endorsed the application (the endorsements are read unless on the record)."""
+    if application.endorsements:
+        endorsers = [e.endorser_id for e in application.endorsements if e.state == "endorsed"]
+    else:
+        endorsers = review.endorser_ids(application.id)
+    return conflicts.Vouchers.of(application.inviter_id, endorsers)
+
+
+def score_refusal(application: review.ApplicationRecord, curator: User,
+                  vouchers: conflicts.Vouchers | None = None) -> str | None:
+    """Why ``curator`` may not score the application now, or None when they may.
+
+    Nobody who vouched for the applicant scores them, admins included: a score is advice to the
+    other curators, and a voucher's would only count their word twice.
+    """
     if not curator.is_staff:
         return "Only curators score applications."
     if application.state != rules.SUBMITTED:
         return "Scores are closed: this application has been decided."
-    if application.inviter_id == curator.id:
-        return "You invited this applicant, so you do not score them."
+    conflict = conflicts.conflict_of(curator.id, vouchers or vouchers_of(application))
+    if conflict is not None:
+        return conflicts.SCORE_REFUSALS[conflict]
     return None
 
 
@@ -43,10 +59,11 @@ def score_application(application_id: int, curator: User, score: int, comment: s
     for attempt in (1, 2):
         begin_write()
         application = locked_application(application_id)
-        refusal = score_refusal(application, curator)
+        vouchers = vouchers_of(application)
+        refusal = score_refusal(application, curator, vouchers)
         if refusal:
             db.session.rollback()
-            if application.inviter_id == curator.id:
+            if conflicts.conflict_of(curator.id, vouchers) is not None:
                 raise NotAllowed(refusal)
             raise CurationError(refusal)
         mine = db.session.scalars(select(Review).where(

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from club.applications.interests import interest_names
+from club.core.inputs import bounded_int
 from club.core.security import roles_required
 from club.curation import decisions, notes, profiles, reassignment, workspace
 from club.curation.application_file import application_file
@@ -102,7 +103,8 @@ def decision(application_id: int):
     if form.validate_on_submit():
         try:
             made = decisions.decide(application_id, form.outcome.data, form.reason.data, current_user,
-                                    override_reason=form.override_reason.data)
+                                    override_reason=form.override_reason.data,
+                                    conflict_reason=form.conflict_reason.data)
             flash(f"Decision recorded: {made.outcome}. The applicant has been written to.", "success")
             return redirect(url_for("curation.application", application_id=application_id))
         except CurationError as exc:
@@ -157,7 +159,7 @@ def profile():
 @bp.route("/members")
 @roles_required(*STAFF)
 def members():
-    curator_id = request.args.get("curator", type=int) if current_user.is_admin else None
+    curator_id = bounded_int(request.args.get("curator")) if current_user.is_admin else None
     rows = workspace.my_members(current_user, curator_id)
     choices = curators() if current_user.is_admin else []
     return render_template("curation/members.html", rows=rows, labels=states.LABELS, curators=choices,

@@ -7,18 +7,17 @@ and marks it cancelled instead of keeping a stale copy.
 from __future__ import annotations
 
 from typing import Callable, Iterable
-from urllib.parse import urlsplit
 
-from flask import current_app
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from club.core.links import public_host
 from club.models.base import utcnow
 from club.models.events import EVENT_CANCELLED, Event
 
 
 def event_uid(event: Event) -> str:
-    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "club.local"
+    host = public_host() or "club.local"
     return f"event-{event.id}@{host}"
 
 

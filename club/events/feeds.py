@@ -8,10 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from club.core import audit, settings
+from club.core.links import public_url_for
 from club.core.tokens import Signer, TokenExpired, TokenInvalid
 from club.events import calendar as ical
 from club.events.errors import EventNotFound
-from club.events.links import event_link, public_url
+from club.events.links import event_link
 from club.events.visibility import event_for
 from club.extensions import db
 from club.membership.access import has_member_access
@@ -36,7 +37,7 @@ def feed_url_for(user: User) -> str:
     """The member's personal feed URL (created on first use)."""
     key = _feed_key(user, create=True)
     token = _feed_signer.dumps({"u": user.id, "v": key.version})
-    return f"{public_url()}/calendar/{token}.ics"
+    return public_url_for("events.calendar_feed", token=token)
 
 
 def regenerate_feed(user: User) -> str:

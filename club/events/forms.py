@@ -1,6 +1,6 @@
 """The events forms: booking (guests), the staff's event form (times typed in the club's zone), feedback,
 and check-in at the door."""
-from flask_wtf import FlaskForm
+from club.core.forms import ClubForm
 from wtforms import (DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -16,12 +16,12 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class BookingForm(FlaskForm):
+class BookingForm(ClubForm):
     guests = IntegerField("Guests", default=0, validators=[InputRequired(message="Say how many guests you bring."),
                                                           NumberRange(min=0, max=20)])
 
 
-class EventForm(FlaskForm):
+class EventForm(ClubForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=160)])
     description = TextAreaField(
         "Description", validators=[Length(max=20000)],
@@ -49,13 +49,13 @@ class EventForm(FlaskForm):
         self.tag_ids.choices = choices["tags"]
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(ClubForm):
     rating = RadioField("Your rating", coerce=int, choices=[(n, str(n)) for n in range(1, 6)],
                         validators=[InputRequired(message="Choose a rating from 1 to 5.")],
                         description="1 is poor, 5 is excellent.")
     comment = TextAreaField("Anything to tell the host?", validators=[Optional(), Length(max=4000)])
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(ClubForm):
     attendance = SelectField("Attendance", choices=[("", "Not marked"), ("attended", "Attended"),
                                                     ("no_show", "No show")], validators=[Optional()])

@@ -1,15 +1,9 @@
-"""The club's public address and an event's, as members see them in mails and calendars."""
+"""An event's address as members see it in mails and calendars, on the club's PUBLIC_URL."""
 from __future__ import annotations
 
-from flask import current_app
-
+from club.core.links import public_url_for
 from club.models.events import Event
 
 
-def public_url() -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/")
-
-
 def event_link(event: Event) -> str:
-    return f"{public_url()}/events/{event.id}"
-
+    return public_url_for("events.show", event_id=event.id)

@@ -27,7 +27,8 @@ def _viewer():
 @bp.route("/events")
 @member_required
 def index():
-    page = listing.events_page(_viewer(), tag=request.args.get("tag") or None)
+    page = listing.events_page(_viewer(), tag=request.args.get("tag") or None,
+                               page=request.args.get("page", 1, type=int))
     return render_template("events/index.html", page=page)
 
 

@@ -11,13 +11,13 @@ from club.models.membership import MemberProfile
 ERASED_TEXT = ""
 
 
-@erasure.person_eraser("member_profiles")
+@erasure.person_eraser("member_profiles", "member_photos")
 def erase_profile(user_id: int, how: Erasure) -> None:
     """Everything the member told the club about themselves, the photo too; hidden from the directory."""
+    photos.delete_all_of(user_id)
     profile = db.session.get(MemberProfile, user_id)
     if profile is None:
         return
-    photos.delete(profile.photo_filename)
     for column in ("city", "occupation", "company", "bio", "photo_filename"):
         setattr(profile, column, None)
     profile.interests, profile.languages, profile.links = [], [], []

@@ -66,18 +66,18 @@ def delete_account(user: User, password: str) -> None:
         raise LeavingError("Staff accounts are closed by the admin: ask them to remove your role first.")
     user_id, name, email = user.id, user.full_name, user.email
     membership = membership_of(user)
-    if membership is not None and membership.state != states.ENDED:
-        if membership.state in (states.ACTIVE, states.PAST_DUE):
-            # Stops the subscription through billing so no further payment is taken; if the
-            # payment provider cannot be reached we stop here rather than erase a paying member.
-            from club.billing.cancellation import cancel_membership
-            from club.billing.errors import BillingError
+    if membership is not None:
+        # Billing deletes the member's Stripe customer, whatever the state: its subscriptions end
+        # at once (no renewal, no retry of a failed payment) and Stripe forgets the name and
+        # email. If Stripe cannot be reached we stop here rather than erase someone it may charge.
+        from club.billing.cancellation import close_at_stripe
+        from club.billing.errors import BillingError
 
-            try:
-                cancel_membership(user, actor=user, reason="account deleted")
-            except BillingError as exc:
-                raise LeavingError(f"We could not stop your payments just now ({exc}). Please try again shortly.") from exc
-            membership = membership_of(user) or membership
+        try:
+            close_at_stripe(user)
+        except BillingError as exc:
+            raise LeavingError(f"We could not stop your payments just now ({exc}). Please try again shortly.") from exc
+    if membership is not None and membership.state != states.ENDED:
         # A deleted account cannot wait for the period end: access ends now, and events
         # releases the bookings on the state change.
         change_membership_state(membership, states.ENDED, actor=user, reason="account deleted")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from club.core import audit
 from club.extensions import db
@@ -72,26 +71,21 @@ def set_photo(user: User, stream) -> MemberProfile:
     """Replace the member's photo with a re-encoded copy of the upload. Raises PhotoRejected."""
     jpeg = photos.reencode(stream)
     profile = profile_of(user)
-    old = profile.photo_filename
-    profile.photo_filename = photos.save(jpeg)
-    try:
-        db.session.commit()
-    except Exception:
-        photos.delete(profile.photo_filename)
-        raise
-    photos.delete(old)
+    photos.delete(profile.photo_filename)
+    profile.photo_filename = photos.save(jpeg, user.id)
+    db.session.commit()
     return profile
 
 
 def remove_photo(user: User) -> None:
     profile = profile_of(user)
-    old, profile.photo_filename = profile.photo_filename, None
+    photos.delete(profile.photo_filename)
+    profile.photo_filename = None
     db.session.commit()
-    photos.delete(old)
 
 
-def photo_for_viewer(viewer: User, member_id: int) -> Path | None:
-    """The file of ``member_id``'s photo if ``viewer`` may see it; None otherwise (shown as 404).
+def photo_for_viewer(viewer: User, member_id: int) -> bytes | None:
+    """The JPEG of ``member_id``'s photo if ``viewer`` may see it; None otherwise (shown as 404).
 
     Hidden, not-yet-chosen and no-longer-members' photos answer exactly like missing ones, so
     the route does not tell who has a photo.
@@ -108,7 +102,7 @@ def photo_for_viewer(viewer: User, member_id: int) -> Path | None:
         member = db.session.get(User, member_id)
         if member is None or member.deleted_at is not None or not has_member_access(member):
             return None
-    return photos.path_of(profile.photo_filename)
+    return photos.load(profile.photo_filename)
 
 
 def own_card(user: User) -> privacy.DirectoryCard | None:

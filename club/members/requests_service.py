@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from club.core import audit
 from club.core.database import begin_write
+from club.core.links import public_url_for
 from club.core.mail import send_mail
 from club.extensions import db
 from club.members import request_states as rs
@@ -166,8 +166,7 @@ def staff_answers(staff: User, request_id: int, body: str, new_state: str | None
     member = request.member
     send_mail(member.email, "Your curator has answered", "request_reply", recipient=member, author=staff,
               request=request, topic=rs.TOPIC_LABELS[request.topic], body=body,
-              state=rs.LABELS[request.state], link=url_for("members.request_thread", request_id=request.id,
-                                                           _external=True))
+              state=rs.LABELS[request.state], link=public_url_for("members.request_thread", request_id=request.id))
     db.session.commit()
     return message
 
@@ -185,8 +184,7 @@ def set_state(staff: User, request_id: int, new_state: str) -> CuratorRequest:
     member = request.member
     send_mail(member.email, f"Your request is {rs.LABELS[new_state].lower()}", "request_state",
               recipient=member, request=request, topic=rs.TOPIC_LABELS[request.topic],
-              state=rs.LABELS[new_state], link=url_for("members.request_thread", request_id=request.id,
-                                                       _external=True))
+              state=rs.LABELS[new_state], link=public_url_for("members.request_thread", request_id=request.id))
     db.session.commit()
     return request
 
@@ -218,7 +216,7 @@ def ask_for_another_curator(member: User, reason: str) -> CuratorChangeRequest:
     ))
     if admins:
         send_mail(admins, "A member asks for another curator", "member_curator_change", member=member,
-                  link=url_for("members.curator_changes", _external=True))
+                  link=public_url_for("members.curator_changes"))
     db.session.commit()
     return change
 
@@ -330,14 +328,14 @@ def _last_authors(request_ids: list[int]) -> dict[int, int | None]:
 def _tell_staff(request: CuratorRequest, member: User, curator: User | None, body: str, *, first: bool) -> None:
     if curator is not None:
         recipients = [curator.email]
-        link = url_for("members.staff_request", request_id=request.id, _external=True)
+        link = public_url_for("members.staff_request", request_id=request.id)
     else:
         # No curator yet: the admins look after the member until one is assigned.
         recipients = list(db.session.scalars(
             db.select(User.email).join(UserRole, UserRole.user_id == User.id)
             .where(UserRole.role == ROLE_ADMIN, User.deleted_at.is_(None))
         ))
-        link = url_for("members.staff_request", request_id=request.id, _external=True)
+        link = public_url_for("members.staff_request", request_id=request.id)
     if not recipients:
         return
     subject = f"New request from {member.full_name}" if first else f"{member.full_name} wrote again"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import wraps
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, send_file, session,
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, session,
                    url_for)
 from flask_login import current_user, login_required, logout_user
 
@@ -23,6 +23,17 @@ from club.membership.access import membership_of
 from club.models.user import ROLE_ADMIN, ROLE_CURATOR
 
 bp = Blueprint("members", __name__)
+
+# Per person, not per address: a photo is re-encoded (~0.7 s of CPU each) and every request or
+# message to the curator sends mail. Beyond these a member gets the club's 429 page.
+PHOTO_LIMIT = "5/minute;30/day"
+REQUEST_LIMIT = "5/hour;20/day"     # new requests, hellos, asking for another curator
+MESSAGE_LIMIT = "20/hour;60/day"    # messages in an open thread
+
+
+def _person_key() -> str:
+    return f"person:{current_user.get_id()}"
+
 
 def membership_needed(view):
     """Pages about one's own membership: people without one are sent to their own home."""
@@ -62,15 +73,26 @@ def accept_rules():
             flash(str(exc), "error")
             return redirect(url_for("members.accept_rules", next=request.args.get("next")))
         rules_gate.remember_accepted(version.id)
+        target = safe_local_path(request.args.get("next"))
+        if target and request.args.get("resend"):
+            # Accepted on the page an action was refused on: 307 sends that action on, with its
+            # method and what was typed (carried in this form), so nothing is lost.
+            return redirect(target, code=307)
         flash("Thank you. Welcome in.", "success")
-        return redirect(safe_local_path(request.args.get("next")) or url_for("members.home"))
-    return render_template("members/rules.html", version=version, form=form, accepted=accepted), \
+        return redirect(target or url_for("members.home"))
+    keep = {}
+    if request.method == "POST" and request.args.get("resend") and not accepted:
+        # The box was not ticked on the page that kept a refused action: keep it still.
+        keep = {"action": request.full_path, "carried": rules_gate.carried_fields(),
+                "refused_action": rules_gate.REFUSED_ACTION}
+    return render_template("members/rules.html", version=version, form=form, accepted=accepted, **keep), \
         (400 if form.errors else 200)
 
 
 @bp.route("/me/hello", methods=["POST"])
 @member_required
 @membership_needed
+@limiter.limit(REQUEST_LIMIT, key_func=_person_key, methods=["POST"])
 def say_hello():
     form = HelloForm()
     if form.validate_on_submit():
@@ -81,9 +103,9 @@ def say_hello():
             return redirect(url_for("members.home"))
         flash("Your hello is on its way to your curator.", "success")
         return redirect(url_for("members.request_thread", request_id=thread.id))
-    for error in form.body.errors:
-        flash(error, "error")
-    return redirect(url_for("members.home") + "#hello")
+    # Refused (empty, too long): the home page again, the field marked and its error beside it.
+    return render_template("members/home.html", home=home_service.home_for(current_user), hello_form=form,
+                           topics=request_states.TOPIC_LABELS, request_labels=request_states.LABELS), 400
 
 
 # Profile, photo and privacy -------------------------------------------------------------------
@@ -113,6 +135,7 @@ def profile():
 @bp.route("/me/photo", methods=["POST"])
 @member_required
 @membership_needed
+@limiter.limit(PHOTO_LIMIT, key_func=_person_key, methods=["POST"])
 def upload_photo():
     form = PhotoForm()
     if form.validate_on_submit():
@@ -161,10 +184,10 @@ def privacy_settings():
 @bp.route("/members/<int:user_id>/photo")
 @member_required
 def photo(user_id: int):
-    path = profile_service.photo_for_viewer(current_user, user_id)
-    if path is None:
+    jpeg = profile_service.photo_for_viewer(current_user, user_id)
+    if jpeg is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=False)
+    response = Response(jpeg, mimetype="image/jpeg")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -188,6 +211,7 @@ def directory_page():
 @bp.route("/me/requests", methods=["GET", "POST"])
 @member_required
 @membership_needed
+@limiter.limit(REQUEST_LIMIT, key_func=_person_key, methods=["POST"])
 def requests_page():
     form = RequestForm()
     if form.validate_on_submit():
@@ -208,6 +232,7 @@ def requests_page():
 @bp.route("/me/requests/<int:request_id>", methods=["GET", "POST"])
 @member_required
 @membership_needed
+@limiter.limit(MESSAGE_LIMIT, key_func=_person_key, methods=["POST"])
 def request_thread(request_id: int):
     try:
         thread = rq.request_for_member(current_user, request_id)
@@ -230,6 +255,7 @@ def request_thread(request_id: int):
 @bp.route("/me/curator/change", methods=["GET", "POST"])
 @member_required
 @membership_needed
+@limiter.limit(REQUEST_LIMIT, key_func=_person_key, methods=["POST"])
 def ask_for_another_curator():
     form = CuratorChangeForm()
     if form.validate_on_submit():

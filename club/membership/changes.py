@@ -18,6 +18,9 @@ def change_membership_state(
 ) -> bool:
     """Move a membership to ``new_state`` (checked), audit it and tell listeners. No commit.
 
+    ``reason`` is a short code the software chooses ("invoice paid", "member cancelled"), never
+    words a person typed: it goes into the audit log, which cannot be erased. An admin's words
+    go on a ``club.membership.reasons`` record first, and its id comes here as ``reason_id``.
     Returns False when the membership was already in that state (nothing recorded).
     """
     old_state = membership.state
@@ -29,6 +32,8 @@ def change_membership_state(
         membership.joined_at = utcnow()
     if new_state == states.ACTIVE:
         membership.grace_until = None
+    # The retention clock of a former member starts when the membership ends, and stops if they come back.
+    membership.ended_at = utcnow() if new_state == states.ENDED else None
     audit.record(
         "membership.state_changed", actor=actor, subject=membership,
         user_id=membership.user_id, old=old_state, new=new_state, reason=reason, **details,

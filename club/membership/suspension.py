@@ -10,6 +10,7 @@ from club.core.database import begin_write
 from club.extensions import db
 from club.membership import states
 from club.membership.changes import change_membership_state
+from club.membership.reasons import REINSTATED, SUSPENDED, record_reason
 from club.models.membership import Membership
 from club.models.user import User
 
@@ -33,7 +34,10 @@ def suspend(membership_id: int, *, reason: str, actor: User) -> Membership:
     if not states.can_move(membership.state, states.SUSPENDED):
         raise SuspensionError("An ended membership cannot be suspended.")
     membership.suspended_from = membership.state
-    change_membership_state(membership, states.SUSPENDED, actor=actor, reason=reason)
+    # The admin's words go on a record of their own; the audit log gets its id (club.membership.reasons).
+    written = record_reason(membership, SUSPENDED, reason, actor)
+    change_membership_state(membership, states.SUSPENDED, actor=actor, reason="suspended by an admin",
+                            reason_id=written.id)
     membership.user.end_all_sessions()  # a suspended member is signed out everywhere
     db.session.commit()
     return membership
@@ -47,7 +51,8 @@ def reinstate(membership_id: int, *, reason: str, actor: User) -> Membership:
         raise SuspensionError("This membership is not suspended.")
     target = membership.suspended_from or states.PENDING_PAYMENT
     membership.suspended_from = None
+    written = record_reason(membership, REINSTATED, reason, actor)
     # Listeners of membership_changed run here (billing's expiry: time may have run out while suspended).
-    change_membership_state(membership, target, actor=actor, reason=reason)
+    change_membership_state(membership, target, actor=actor, reason="reinstated by an admin", reason_id=written.id)
     db.session.commit()
     return membership

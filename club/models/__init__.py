@@ -6,7 +6,7 @@ Who owns which module (tests/test_architecture.py holds the code to it):
   rules, the audit log, the interest vocabulary);
 - the membership kernel: ``membership`` (a membership and the member's profile), which features
   read through ``club.membership`` and may join in their queries;
-- each feature its own: ``applications``, ``curation``, ``events``, ``billing``, ``members``. No
+- each feature its own: ``applications``, ``curation``, ``events``, ``billing``, ``members``, ``auth``. No
   other feature imports them; it calls the owner's service functions instead.
 """
 import importlib

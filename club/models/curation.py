@@ -46,6 +46,9 @@ class ApplicationDecision(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     # Set only when an admin approved with fewer endorsements than the club requires.
     override_reason: Mapped[str | None] = mapped_column(Text)
+    # Set only when an admin who invited or endorsed the applicant decided (or reopened) it anyway:
+    # why it fell to them. Kept here, not in the audit log, so erasure reaches it.
+    conflict_reason: Mapped[str | None] = mapped_column(Text)
     endorsement_count: Mapped[int] = mapped_column(default=0)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from club.extensions import db
@@ -69,3 +69,16 @@ class CuratorChangeRequest(db.Model):
 
     member: Mapped[User] = relationship(foreign_keys=[member_id])
     curator: Mapped[User | None] = relationship(foreign_keys=[curator_id])
+
+
+class MemberPhoto(db.Model):
+    """A member's photo, re-encoded as a plain JPEG (``club.members.photos``), kept in the database
+    so every app host serves it without a shared disk. ``MemberProfile.photo_filename`` names the
+    current one by its ``key``."""
+
+    __tablename__ = "member_photos"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,10 +21,16 @@ class Membership(db.Model):
     state: Mapped[str] = mapped_column(String(20), index=True)
     # How the membership is paid: "stripe", "offline" or "complimentary" (None until known).
     kind: Mapped[str | None] = mapped_column(String(20))
-    plan: Mapped[str | None] = mapped_column(String(10))  # "monthly" | "annual"
+    plan: Mapped[str | None] = mapped_column(String(10))  # how often it is paid: "monthly" | "annual"
+    # Which of the club's plans (club.models.billing.Plan) it is on, and the Stripe Price it pays.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"), index=True)
+    stripe_price_id: Mapped[str | None] = mapped_column(String(64))
     curator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first time active
+    # When it last ended (None while it runs, or again after the member came back): the
+    # former member's personal data is erased a set time after it (club.membership.former).
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     current_period_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     grace_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # State held before a suspension, so reinstating returns to it.
@@ -60,6 +66,33 @@ class MemberProfile(db.Model):
     directory_fields: Mapped[list] = mapped_column(JSON, default=list)
     # When the member last chose their directory settings (private is a choice too; onboarding).
     directory_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What other members may search, kept in step by ``club.members.directory_index`` on every
+    # flush: casefolded, and NULL for whatever the member does not show (so SQL can never match
+    # a hidden field). The directory filters and paginates on these, not on the JSON above.
+    search_name: Mapped[str | None] = mapped_column(String(200))
+    search_city: Mapped[str | None] = mapped_column(String(120))
+    search_interests: Mapped[str | None] = mapped_column(Text)  # "\x1fart\x1fwine\x1f"
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(backref=db.backref("profile", uselist=False))
+
+
+class MembershipReason(db.Model):
+    """Why an admin changed a membership (suspended, reinstated, made complimentary), in their words.
+
+    The audit log records the change with this row's id, never the words: the log cannot be
+    erased, this row's ``reason`` is erased with the member (``club.membership.erasure``).
+    """
+
+    __tablename__ = "membership_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"), index=True)
+    change: Mapped[str] = mapped_column(String(20))  # see club.membership.reasons
+    reason: Mapped[str | None] = mapped_column(Text)  # None once erased
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    membership: Mapped[Membership] = relationship(
+        backref=db.backref("reasons", order_by="MembershipReason.id", passive_deletes=True))
+    written_by: Mapped[User | None] = relationship(foreign_keys=[written_by_id])

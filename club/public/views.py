@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from club.core import jobs
 from club.core.database import database_is_up
 from club.extensions import csrf, limiter
 
@@ -34,6 +35,7 @@ def home():
 @limiter.exempt
 @csrf.exempt
 def healthz():
-    if database_is_up():
-        return jsonify(status="ok", database="ok")
-    return jsonify(status="error", database="unreachable"), 503
+    if not database_is_up():
+        return jsonify(status="error", database="unreachable"), 503
+    queue, queue_up = jobs.health()
+    return jsonify(status="ok" if queue_up else "error", database="ok", **queue), (200 if queue_up else 503)

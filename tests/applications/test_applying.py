@@ -250,3 +250,35 @@ def test_the_service_refuses_a_used_token_too(ctx, invitation):
     submit_application(token_for(invitation), answers)
     with pytest.raises(InviteLinkUsed):
         submit_application(token_for(invitation), answers)
+
+
+# The inviter's automatic endorsement is a member's: a staff role alone, or a lapsed membership, gives none.
+
+@pytest.mark.parametrize("inviter_kind", ["curator", "admin", "lapsed member"])
+def test_an_inviter_without_member_access_gives_no_endorsement(client, ctx, inviter_kind):
+    from club.membership import states
+    from tests.factories import make_admin, make_curator
+
+    make_interests()
+    if inviter_kind == "curator":
+        inviter = make_curator()
+    elif inviter_kind == "admin":
+        inviter = make_admin()
+    else:
+        inviter = make_club_member(state=states.LAPSED)
+    invitation = make_invitation(inviter, email="ada@example.net")  # sent before the rule was enforced
+    assert submit(client, invitation, current_rules().id).status_code == 302
+    application = db.session.scalars(db.select(Application)).one()
+    assert application.endorsement_count == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(Endorsement)) == 0
+
+
+def test_a_curator_who_is_an_active_member_endorses_by_inviting(client, ctx):
+    from club.models.user import ROLE_CURATOR, UserRole
+
+    make_interests()
+    inviter = make_club_member()
+    db.session.add(UserRole(user_id=inviter.id, role=ROLE_CURATOR))
+    db.session.commit()
+    assert submit(client, make_invitation(inviter, email="ada@example.net"), current_rules().id).status_code == 302
+    assert db.session.scalars(db.select(Application.endorsement_count)).one() == 1

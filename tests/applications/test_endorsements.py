@@ -177,3 +177,78 @@ def test_the_endorsement_request_goes_through_a_real_smtp_server(app, client, ct
     assert _wait_for(lambda: any(m["To"] == "friend@example.org" for m in smtp_server.received))
     message = next(m for m in smtp_server.received if m["To"] == "friend@example.org")
     assert "/invites/endorsements/" in message.get_payload(decode=True).decode()
+
+
+def test_a_curator_whose_membership_lapsed_is_told_endorsing_is_for_members(client, ctx, app):
+    from club.models.user import ROLE_CURATOR, UserRole
+
+    endorser = make_club_member(email="friend@example.org")
+    db.session.add(UserRole(user_id=endorser.id, role=ROLE_CURATOR))
+    db.session.commit()
+    applicant, application, _inv = make_application()
+    _applicant_client(client, applicant)
+    _ask(client, "friend@example.org")
+    request = db.session.scalars(db.select(Endorsement).where(Endorsement.endorser_id == endorser.id)).one()
+    endorser.membership.state = states.LAPSED
+    db.session.commit()
+
+    staff = app.test_client()
+    login(staff, endorser)
+    page = staff.get(f"/invites/endorsements/{request.id}")
+    assert page.status_code == 403 and "Invitations and endorsements are for members" in page.get_data(as_text=True)
+    answer = staff.post(f"/invites/endorsements/{request.id}",
+                        data={"answer": "endorse", "statement": "We restored a boat together for two summers."})
+    assert answer.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Endorsement, request.id).state == "requested"
+    assert db.session.get(Application, application.id).endorsement_count == 1
+
+
+def test_an_endorsement_answered_twice_at_the_same_moment_is_applied_once(app, client, ctx, outbox):
+    """Six answers to one request, released together by a barrier, each in its own app context."""
+    import threading
+
+    from club.models.club import AuditEntry
+    from club.models.user import User
+
+    endorser = make_club_member(email="friend@example.org")
+    applicant, application, _inv = make_application()
+    _applicant_client(client, applicant)
+    _ask(client, "friend@example.org")
+    request_id = db.session.scalars(db.select(Endorsement.id).where(Endorsement.endorser_id == endorser.id)).one()
+    endorser_id, application_id = endorser.id, application.id
+    db.session.commit()
+    before = len(outbox.messages)
+    answers = [True, False] * 3
+    barrier = threading.Barrier(len(answers))
+    results: list[str] = []
+
+    def answer(endorse):
+        with app.test_request_context():
+            member = db.session.get(User, endorser_id)
+            # Each request has read the unanswered request before the race, as a view does.
+            assert db.session.get(Endorsement, request_id).state == "requested"
+            barrier.wait()
+            try:
+                answer_endorsement(member, request_id, endorse=endorse, statement="We sailed together for years.")
+                results.append("ok")
+            except EndorsementError:
+                results.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=answer, args=(a,)) for a in answers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    db.session.commit()  # end the test's read snapshot; the threads committed on their own connections
+    assert sorted(results) == ["ok"] + ["refused"] * 5
+    audits = db.session.scalar(db.select(db.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action.in_(("endorsement.given", "endorsement.declined"))))
+    assert audits == 1
+    state = db.session.get(Endorsement, request_id).state
+    assert state in ("endorsed", "declined")
+    assert db.session.get(Application, application_id).endorsement_count == (2 if state == "endorsed" else 1)
+    assert len(outbox.messages) - before == (1 if state == "endorsed" else 0)  # "ready for review", once

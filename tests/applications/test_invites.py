@@ -238,3 +238,45 @@ def test_the_invite_mail_goes_through_a_real_smtp_server(client, ctx, smtp_serve
     message = smtp_server.received[0]
     assert message["To"] == "friend@example.net" and "Margot Ellery invites you" in message["Subject"]
     assert "http://club.test/apply/" in message.get_payload(decode=True).decode()
+
+
+# Only people with member access invite: a staff role alone gives no invitation ----------------
+
+@pytest.mark.parametrize("role", ["curator", "admin"])
+def test_staff_without_a_membership_cannot_invite_and_are_told_why(client, ctx, outbox, role):
+    from tests.factories import make_user
+
+    staff = make_user(roles=(role,))
+    login(client, staff)
+    page = client.get("/invites")
+    assert page.status_code == 403
+    text = page.get_data(as_text=True)
+    assert "Invitations and endorsements are for members" in text
+    assert f"Your {role} role lets you review and decide applications, not invite or endorse them" in text
+
+    refused = _invite(client, "friend@example.net")
+    assert refused.status_code == 403
+    assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 0
+    assert outbox.messages == []
+
+
+def test_the_service_refuses_an_invite_from_staff_without_a_membership(ctx, outbox):
+    from club.applications.invites import InviteRefused, send_invitation
+    from tests.factories import make_curator
+
+    with pytest.raises(InviteRefused, match="Only members whose membership is active invite"):
+        send_invitation(make_curator(), "friend@example.net")
+    assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 0
+    assert outbox.messages == []
+
+
+def test_a_curator_who_is_also_an_active_member_invites(client, ctx, outbox):
+    from club.models.user import ROLE_CURATOR, UserRole
+
+    curator_member = make_club_member()
+    db.session.add(UserRole(user_id=curator_member.id, role=ROLE_CURATOR))
+    db.session.commit()
+    login(client, curator_member)
+    assert client.get("/invites").status_code == 200
+    assert _invite(client, "friend@example.net").status_code == 302
+    assert db.session.scalars(db.select(Invitation.inviter_id)).one() == curator_member.id

@@ -113,3 +113,71 @@ def test_a_double_submitted_decision_records_one_decision(client, ctx, outbox):
     _decide(client, application, "approved")
     assert db.session.scalar(db.select(db.func.count()).select_from(ApplicationDecision)) == 1
     assert len(outbox.to(application.email)) == 1
+
+
+# Conflict of interest: whoever invited or endorsed does not decide; an admin may, saying why ----
+
+@pytest.mark.parametrize("how", ["invited", "endorsed"])
+def test_a_curator_who_vouched_cannot_decide_and_the_page_says_why(client, ctx, outbox, how):
+    curator = make_curator()
+    application = (make_application(curator) if how == "invited"
+                   else make_application(endorsers=[curator], endorsements=2))
+    login(client, curator)
+    page = client.get(f"/curation/applications/{application.id}").get_data(as_text=True)
+    assert f"You {how} this applicant, so another curator or an admin decides their application." in page
+    assert "Record the decision" not in page
+    r = _decide(client, application, "approved")
+    assert r.status_code == 403
+    assert _fresh(application).state == "submitted"
+    assert db.session.scalar(db.select(db.func.count()).select_from(ApplicationDecision)) == 0
+    assert outbox.messages == []
+
+
+def test_a_curator_who_vouched_cannot_reopen_a_waitlisted_application(client, ctx):
+    curator = make_curator()
+    application = make_application(endorsers=[curator], endorsements=2)
+    login(client, make_curator())
+    assert _decide(client, application, "waitlisted").status_code == 302
+    client.post("/logout")
+    login(client, curator)
+    page = client.get(f"/curation/applications/{application.id}").get_data(as_text=True)
+    assert "You endorsed this applicant" in page and "Reopen for a new decision" not in page
+    r = client.post(f"/curation/applications/{application.id}/reopen", data={"reopen-reason": "Let me."})
+    assert r.status_code == 403 and _fresh(application).state == "waitlisted"
+
+
+def test_an_admin_who_vouched_decides_only_with_a_reason_kept_on_the_decision(client, ctx, outbox):
+    make_curator()
+    admin = make_admin()
+    application = make_application(endorsers=[admin], endorsements=2)
+    login(client, admin)
+    page = client.get(f"/curation/applications/{application.id}").get_data(as_text=True)
+    assert "You endorsed this applicant. As an admin you may still decide, but say why it falls to you." in page
+    assert 'name="decision-conflict_reason"' in page
+
+    r = _decide(client, application, "approved")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and "say why you decide it yourself" in body
+    assert "Strong endorsements" in body  # what was typed is kept
+    assert _fresh(application).state == "submitted"
+
+    why = "The other curators know the applicant too; I decide as the owner."
+    assert _decide(client, application, "approved", conflict_reason=why).status_code == 302
+    decision = db.session.scalars(db.select(ApplicationDecision)).one()
+    assert decision.conflict_reason == why and decision.decided_by_id == admin.id
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "application.decided")).one()
+    assert entry.details["conflict"] == "endorsed" and entry.details["conflict_override"] is True
+    assert why not in str(entry.details)  # the audit log holds ids and outcomes, not the words
+    history = client.get(f"/curation/applications/{application.id}").get_data(as_text=True)
+    assert "Decided despite vouching for the applicant: " + why in history.replace("&#39;", "'")
+
+
+def test_without_a_conflict_no_conflict_reason_is_kept(client, ctx, outbox):
+    application = make_application()
+    admin = make_admin()
+    login(client, admin)
+    assert _decide(client, application, "rejected", conflict_reason="Nothing to override.").status_code == 302
+    decision = db.session.scalars(db.select(ApplicationDecision)).one()
+    assert decision.conflict_reason is None
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "application.decided")).one()
+    assert entry.details["conflict"] is None and entry.details["conflict_override"] is False

@@ -98,3 +98,20 @@ def test_matching_properties(newcomer, pool, seed):
     else:
         # Everyone full: the least loaded, and the caller must tell the admin.
         assert match.all_full and chosen.load == min(c.load for c in pool)
+
+
+@pytest.mark.parametrize("excluded, expected, all_full", [
+    (frozenset(), 1, False),          # the best fit
+    ({1}, 2, False),                  # the best fit vouched for the newcomer: the next one
+    ({1, 2}, 3, True),                # only a full curator is left: chosen, and the admin is told
+    ({1, 2, 3}, None, None),          # everyone vouched: no match, the caller tells the admin
+    ({9}, 1, False),                  # excluding someone who is not a curator changes nothing
+])
+def test_curators_who_vouched_are_never_matched(excluded, expected, all_full):
+    newcomer = Newcomer.of(["books", "wine"], ["English"], "London")
+    pool = [Candidate.of(1, 5, 0, ["books", "wine"], ["English"], "London"),
+            Candidate.of(2, 5, 3, ["books"], [], None),
+            Candidate.of(3, 1, 1, ["books", "wine"], ["English"], "London")]
+    match = choose_curator(newcomer, pool, excluded=excluded)
+    assert (match.curator_id if match else None) == expected
+    assert (match.all_full if match else None) is all_full

@@ -69,3 +69,37 @@ def test_the_same_note_sent_twice_is_kept_once(client, ctx):
     assert db.session.scalar(db.select(db.func.count()).select_from(MemberNote)) == 1
     client.post(f"/curation/members/{member.id}/notes", data={"note-body": "Loves Sebald."})
     assert db.session.scalar(db.select(db.func.count()).select_from(MemberNote)) == 2
+
+
+def test_the_same_note_sent_at_the_same_instant_is_kept_once(app, ctx):
+    import threading
+
+    from club.curation.notes import add_note
+    from club.models.curation import MemberNote
+    from club.models.user import User
+    from tests.factories import make_curator, make_member
+
+    curator = make_curator()
+    member_id, curator_id = make_member(curator=curator).id, curator.id
+    barrier = threading.Barrier(4, timeout=30)
+    failures = []
+
+    def send():
+        with app.test_request_context():
+            author = db.session.get(User, curator_id)
+            barrier.wait()
+            try:
+                add_note(member_id, author, "Prefers quiet tables.")
+            except Exception as exc:  # noqa: BLE001 - a "database is locked" would be a 500
+                failures.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    db.session.commit()
+    assert failures == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(MemberNote)) == 1

@@ -83,3 +83,14 @@ def test_unknown_application_is_404(client, ctx):
     login(client, make_curator())
     assert client.get("/curation/applications/999").status_code == 404
     assert client.post("/curation/applications/999/review", data={"review-score": "4"}).status_code == 404
+
+
+def test_a_curator_who_endorsed_cannot_score_and_the_page_says_why(client, ctx):
+    endorser = make_curator()
+    application = make_application(endorsers=[endorser], endorsements=2)
+    login(client, endorser)
+    body = client.get(f"/curation/applications/{application.id}").get_data(as_text=True)
+    assert "You endorsed this applicant, so you do not score them" in body and "Save my score" not in body
+    r = client.post(f"/curation/applications/{application.id}/review", data={"review-score": "5"})
+    assert r.status_code == 403
+    assert _reviews(application) == []

@@ -59,3 +59,31 @@ def test_an_applicant_without_an_account_gets_one_with_a_password_link(client, c
     application = _fresh(application)
     assert application.user_id is not None
     assert "/password/reset/" in outbox.to(application.email)[0].get_content()
+
+
+def test_a_curator_who_endorsed_the_new_member_is_not_matched_as_their_curator(client, ctx, outbox):
+    # The endorsing curator is the best fit by far; the other one shares nothing.
+    endorser = make_curator(name="Best Fit", city="Paris", interests=["film", "art"], languages=["French"])
+    other = make_curator(name="Other One", city="Oslo")
+    application = make_application(endorsers=[endorser], endorsements=2, city="Paris", interests=["film", "art"],
+                                   languages=["French"])
+    login(client, make_admin())
+    assert _decide(client, application, "approved").status_code == 302
+    membership = db.session.scalars(db.select(Membership).where(Membership.user_id == _fresh(application).user_id)).one()
+    assert membership.curator_id == other.id
+    assert not outbox.to(endorser.email)
+
+
+def test_when_every_curator_vouched_none_is_matched_and_admins_are_told(client, ctx, outbox):
+    inviter = make_curator()
+    endorser = make_curator()
+    admin = make_admin()
+    application = make_application(inviter, endorsers=[endorser], endorsements=2)
+    login(client, admin)
+    assert _decide(client, application, "approved").status_code == 302
+    membership = db.session.scalars(db.select(Membership).where(Membership.user_id == _fresh(application).user_id)).one()
+    assert membership.curator_id is None
+    told = outbox.to(admin.email)
+    assert told and "needs a curator" in told[0]["Subject"]
+    assert "invited or endorsed them" in told[0].get_content()
+    assert not outbox.to(inviter.email) and not outbox.to(endorser.email)

@@ -70,3 +70,25 @@ def test_moving_an_event_sends_the_reminder_again(ctx, outbox):
     values["ends_at"] = manage.local_to_utc(values["ends_at"]) + timedelta(hours=2)
     manage.update_event(curator, event.id, manage.EventDraft(**values))
     assert mailings.send_reminders() == 1
+
+
+def test_a_reminder_the_mail_server_refused_is_sent_again_later(app, ctx, outbox):
+    """The reminder is marked in the same commit that writes it to the outbox; a refused send stays
+    there and is retried, instead of being marked sent and lost."""
+    from club.core.outbox import deliver_due
+    from club.models.club import OutboxMail
+    from tests.core.smtp_server import Relay, SmtpServer
+
+    member = make_member()
+    seat(make_event("Tomorrow's supper", starts_in=timedelta(hours=20)), member)
+    assert mailings.send_reminders() == 1
+    start = utcnow()
+    with SmtpServer(app, Relay()) as relay:
+        relay.refusing = True
+        assert deliver_due(start).retrying == 1
+        assert mailings.send_reminders() == 0  # the booking is marked: the job itself does not send it twice
+        relay.refusing = False
+        assert deliver_due(start + timedelta(minutes=1)).sent == 1
+    db.session.rollback()
+    row = db.session.scalars(db.select(OutboxMail)).one()
+    assert relay.received == [row.message_id] and row.state == "sent" and row.recipients == member.email

@@ -1,7 +1,6 @@
 """Leaving: cancellation per payment kind, bookings released, and deletion that keeps the books."""
 import io
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,7 @@ from club.models.membership import MemberProfile, Membership
 from club.models.user import User
 from club.models.billing import Payment
 from club.models.events import BOOKING_CONFIRMED, BOOKING_RELEASED, BOOKING_WAITLISTED, Booking
-from club.models.members import CuratorRequest, RequestMessage
+from club.models.members import CuratorRequest, MemberPhoto, RequestMessage
 from tests.billing.conftest import fake_stripe, stripe_on  # noqa: F401  (fixtures)
 from tests.billing.factories import make_stripe_member
 from tests.events.factories import make_event, seat
@@ -124,7 +123,7 @@ def test_deleting_erases_personal_data_and_keeps_the_books(app, client, ctx, out
     profile = db.session.get(MemberProfile, member.id)
     assert (profile.city, profile.bio, profile.interests, profile.photo_filename) == (None, None, [], None)
     assert profile.directory_listed is False
-    assert not (Path(app.config["UPLOAD_DIR"]) / "photos" / photo).exists()
+    assert db.session.get(MemberPhoto, photo) is None
     assert membership_of(user).state == states.ENDED
     assert db.session.scalars(db.select(Booking)).one().state == BOOKING_RELEASED
     messages = db.session.scalars(db.select(RequestMessage).where(RequestMessage.request_id == thread.id)).all()

@@ -1,4 +1,6 @@
 """The welcome checklist and the club rules, accepted with their version and again when they change."""
+import re
+
 import pytest
 
 from club.extensions import db
@@ -129,3 +131,17 @@ def test_profile_form_keeps_typed_values_on_error(client, ctx):
     r = client.post("/me/profile", data={"full_name": "", "city": "Typed City", "links": "not a link"})
     body = r.get_data(as_text=True)
     assert r.status_code == 400 and "Typed City" in body and "is not a web address" in body
+
+
+def test_an_empty_hello_marks_the_field_beside_it_and_leads_to_it_from_an_alert(client, ctx, outbox):
+    curator = make_curator()
+    member = make_member(curator=curator)
+    login(client, member)
+    r = client.post("/me/hello", data={"body": "   "})
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    # The field itself says it is in error, and points at its message; the summary links to it.
+    assert 'aria-invalid="true"' in page and re.search(r'aria-describedby="[^"]*body-error"', page)
+    assert 'id="body-error"' in page
+    assert 'role="alert"' in page and 'href="#body"' in page
+    assert outbox.to(curator.email) == []

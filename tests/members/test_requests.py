@@ -231,3 +231,24 @@ def test_identical_requests_sent_at_the_same_instant_make_one(app, ctx):
     assert errors == []
     assert db.session.scalar(db.select(db.func.count()).select_from(CuratorRequest)) == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(RequestMessage)) == 1
+
+
+def test_requests_and_messages_to_the_curator_are_limited_per_person(client, ctx, outbox):
+    """Each one mails the curator: beyond five new requests an hour the member gets the 429 page."""
+    curator = make_curator()
+    member, other = make_member(curator=curator), make_member(curator=curator)
+    login(client, member)
+    sent = [client.post("/me/requests", data={"topic": "help", "body": f"Request number {n}"}).status_code
+            for n in range(6)]
+    assert sent == [302] * 5 + [429]
+    assert "Too many attempts" in client.post("/me/requests", data={"topic": "help", "body": "Again"}) \
+        .get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(CuratorRequest)) == 5
+    thread_id = db.session.scalars(db.select(CuratorRequest.id)).first()
+    replies = [client.post(f"/me/requests/{thread_id}", data={"body": f"And another thing {n}"}).status_code
+               for n in range(21)]
+    assert replies == [302] * 20 + [429]
+    assert client.get("/me/requests").status_code == 200  # reading is not limited
+    client.post("/logout")
+    login(client, other)
+    assert client.post("/me/requests", data={"topic": "help", "body": "My own first request"}).status_code == 302
