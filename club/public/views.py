@@ -1,7 +1,7 @@
 """The public face of the club (landing page), the health check, and the signed-in home redirect."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template
 from flask_login import current_user, login_required
 
 from club.core import jobs
