@@ -175,7 +175,9 @@ def app_with_redis_down(app):
     with socket.socket() as probe:  # a free port: nothing listens there once the probe closes
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    saved = limiter._storage, limiter._limiter
+    # The limiter is one object shared by every app of the run: keep all of its state to give back.
+    kept = ("_storage", "_limiter", "_storage_dead", "_fallback_storage", "_fallback_limiter")
+    saved = {name: getattr(limiter, name, None) for name in kept}
     down_app = create_app({**{k: app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "ARGON2_TIME_COST",
                                                           "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM")},
                            "TESTING": True, "WTF_CSRF_ENABLED": False,
@@ -183,7 +185,8 @@ def app_with_redis_down(app):
     try:
         yield down_app
     finally:
-        limiter._storage, limiter._limiter = saved
+        for name, value in saved.items():
+            setattr(limiter, name, value)
 
 
 def test_with_the_limits_storage_down_people_still_sign_in_and_guessing_is_still_limited(app_with_redis_down):
