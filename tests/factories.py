@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from datetime import timedelta
+
+from sqlalchemy import event as sa_event
 
 from club.auth.service import create_account
 from club.extensions import db
@@ -60,3 +63,18 @@ def login(client, user_or_email, password: str = PASSWORD):
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, f"login failed for {email}: {response.status_code}"
     return response
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements the block sends: ``with count_queries() as c: …; c["n"]``."""
+    counter = {"n": 0}
+
+    def _count(*_args, **_kw):
+        counter["n"] += 1
+
+    sa_event.listen(db.engine, "before_cursor_execute", _count)
+    try:
+        yield counter
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", _count)

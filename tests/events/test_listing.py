@@ -1,7 +1,6 @@
 """The list (bounded queries), month view, tag filter, an event's page, and recommendations."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -13,21 +12,7 @@ from club.models.base import utcnow
 from club.models.club import InterestTag
 from club.models.events import Booking, Event, EventInvitation
 from tests.events.factories import make_event, seat
-from tests.factories import login, make_curator, make_member
-
-
-@contextmanager
-def count_queries():
-    counter = {"n": 0}
-
-    def _count(*_args, **_kw):
-        counter["n"] += 1
-
-    sa_event.listen(db.engine, "before_cursor_execute", _count)
-    try:
-        yield counter
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", _count)
+from tests.factories import count_queries, login, make_curator, make_member
 
 
 def _many_events(n, member, others, curator, tags):

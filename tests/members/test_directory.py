@@ -1,7 +1,6 @@
 """The directory: filtered, counted and cut in SQL, in a fixed number of statements."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event as sa_event
@@ -9,22 +8,8 @@ from sqlalchemy import event as sa_event
 from club.extensions import db
 from club.members import directory
 from club.models.membership import MemberProfile
-from tests.factories import login, make_member
+from tests.factories import count_queries, login, make_member
 from tests.members.factories import make_listed_member
-
-
-@contextmanager
-def count_queries():
-    counter = {"n": 0}
-
-    def _count(*_args, **_kw):
-        counter["n"] += 1
-
-    sa_event.listen(db.engine, "before_cursor_execute", _count)
-    try:
-        yield counter
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", _count)
 
 
 @pytest.mark.parametrize("query", ["", "?city=ville", "?interest=sailing", "?q=a&page=2"])
