@@ -11,6 +11,7 @@ from club.billing.forms import ComplimentaryForm, OfflinePaymentForm, PlanForm, 
 from club.billing.setup import check_stripe_config
 from club.billing.summary import billing_page
 from club.billing.webhooks import handle_webhook
+from club.core.inputs import search_words
 from club.core.links import public_url_for
 from club.core.security import allow_stripe, roles_required
 from club.extensions import csrf, limiter
@@ -79,7 +80,7 @@ def checkout():
 def success():
     if billing_page(current_user) is None:
         abort(404)
-    confirmed = confirm_checkout(current_user, request.args.get("session_id", ""))
+    confirmed = confirm_checkout(current_user, search_words(request.args.get("session_id"), 255))
     return render_template("billing/success.html", confirmed=confirmed)
 
 

@@ -1,4 +1,4 @@
-"""Input outside forms: ids in URLs and numbers in query strings, bounded to what a column holds.
+"""Input outside forms: ids in URLs, numbers and search words in query strings, made safe to query.
 
 A path such as ``/events/99999999999999999999`` or ``?page=99999999999999999999`` would otherwise
 reach PostgreSQL as a number no INTEGER column holds ("integer out of range", a 500). Forms get
@@ -6,10 +6,15 @@ the same bound from ``club.core.forms.ClubForm``.
 """
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from club.core.forms import MAX_INT, MIN_INT
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+SEARCH_LIMIT = 200
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -26,6 +31,12 @@ def bounded_int(value, default: int | None = None) -> int | None:
     except (TypeError, ValueError):
         return default
     return number if MIN_INT <= number <= MAX_INT else default
+
+
+def search_words(value: str | None, limit: int = SEARCH_LIMIT) -> str:
+    """A search typed into a query string: control characters dropped (no stored text holds them,
+    and PostgreSQL refuses a NUL even in a LIKE pattern), trimmed, and cut to ``limit``."""
+    return _CONTROL.sub("", value or "").strip()[:limit]
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from club.core.inputs import search_words
 from club.membership.access import member_required
 from club.events import booking as bookings
 from club.events import door, feeds, listing, manage
@@ -27,7 +28,7 @@ def _viewer():
 @bp.route("/events")
 @member_required
 def index():
-    page = listing.events_page(_viewer(), tag=request.args.get("tag") or None,
+    page = listing.events_page(_viewer(), tag=search_words(request.args.get("tag"), 60) or None,
                                page=request.args.get("page", 1, type=int))
     return render_template("events/index.html", page=page)
 

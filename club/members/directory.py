@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from club.core.inputs import search_words
 from club.core.pagination import paginate
 from club.extensions import db
 from club.members import directory_index, privacy
@@ -28,7 +29,7 @@ def search(viewer: User, *, text: str = "", interest: str = "", city: str = "", 
     which hold only what each member shows: searching for a city or interest a member keeps
     hidden can never find them. Two queries, whatever the size of the club.
     """
-    text, interest, city = text.strip(), interest.strip(), city.strip()
+    text, interest, city = search_words(text), search_words(interest), search_words(city)
     statement = (
         db.select(User.id, User.full_name, Membership.joined_at, MemberProfile)
         .join(Membership, Membership.user_id == User.id)

@@ -247,3 +247,13 @@ def test_the_page_offers_no_plans_when_stripe_prices_cannot_be_read(ctx, client,
     priced.break_next()
     body = client.get("/billing").get_data(as_text=True)
     assert "prices cannot be loaded" in body and 'name="plan"' not in body
+
+
+def test_a_session_id_with_control_characters_only_confirms_never_errs(ctx, client, priced):
+    user = make_applicant()
+    login(client, user)
+    for junk in ("%00", "cs_%00test", "%0d%0acs_test", "x" * 5000):
+        r = client.get(f"/billing/success?session_id={junk}")
+        assert r.status_code == 200 and "Confirming your payment" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert membership_of(user).state == states.PENDING_PAYMENT

@@ -68,3 +68,11 @@ def test_a_page_loads_only_its_own_members(ctx):
     finally:
         sa_event.remove(MemberProfile, "load", _loaded)
     assert len(page.cards) == 12 and len(loaded) == 12
+
+
+@pytest.mark.parametrize("query", ["?q=%00", "?city=Ba%00th", "?interest=%00wine", "?q=" + "a" * 5000])
+def test_control_characters_or_a_huge_search_are_searched_without_them_never_an_error(client, ctx, query):
+    """PostgreSQL refuses a NUL even inside a LIKE pattern: the search drops control characters."""
+    make_listed_member(fields=["city", "interests"], city="Bath", interests=["wine"])
+    login(client, make_member())
+    assert client.get(f"/members{query}").status_code == 200
