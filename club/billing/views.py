@@ -38,11 +38,6 @@ def _state_labels():
     return {"labels": states.LABELS}
 
 
-def _public_url(endpoint: str) -> str:
-    """Where Stripe sends the member back: the club's public address, not whatever Host reached us."""
-    return public_url_for(endpoint)
-
-
 # Member ---------------------------------------------------------------------------------------
 def _render_billing(form: PlanForm, status: int = 200):
     page = billing_page(current_user)
@@ -66,8 +61,8 @@ def checkout():
         try:
             url = start_checkout(
                 current_user, form.plan.data, plan_id=form.plan_id.data,
-                success_url=_public_url("billing.success") + "?session_id={CHECKOUT_SESSION_ID}",
-                cancel_url=_public_url("billing.billing"),
+                success_url=public_url_for("billing.success") + "?session_id={CHECKOUT_SESSION_ID}",
+                cancel_url=public_url_for("billing.billing"),
             )
             return redirect(url, 303)
         except BillingError as exc:
@@ -89,7 +84,7 @@ def success():
 @limiter.limit("10/minute")
 def portal():
     try:
-        return redirect(portal_url(current_user, _public_url("billing.billing")), 303)
+        return redirect(portal_url(current_user, public_url_for("billing.billing")), 303)
     except BillingError as exc:
         flash(str(exc), "error")
         return redirect(url_for("billing.billing"), 303)
