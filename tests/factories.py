@@ -78,3 +78,18 @@ def count_queries():
         yield counter
     finally:
         sa_event.remove(db.engine, "before_cursor_execute", _count)
+
+
+@contextmanager
+def count_loads(model):
+    """Count the rows of ``model`` the block hydrates: ``with count_loads(Event) as loaded: …; len(loaded)``."""
+    loaded: list = []
+
+    def _loaded(target, _context):
+        loaded.append(target)
+
+    sa_event.listen(model, "load", _loaded)
+    try:
+        yield loaded
+    finally:
+        sa_event.remove(model, "load", _loaded)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from club.events import booking, listing
 from club.extensions import db
@@ -12,7 +11,7 @@ from club.models.base import utcnow
 from club.models.club import InterestTag
 from club.models.events import Booking, Event, EventInvitation
 from tests.events.factories import make_event, seat
-from tests.factories import count_queries, login, make_curator, make_member
+from tests.factories import count_loads, count_queries, login, make_curator, make_member
 
 
 def _many_events(n, member, others, curator, tags):
@@ -176,16 +175,8 @@ def test_recommendations_load_only_the_events_they_show(ctx):
     for i in range(30):
         make_event(f"Supper {i}", starts_in=timedelta(days=1, hours=i), tags=["wine"] if i == 17 else ["books"])
     db.session.expire_all()
-    loaded = []
-
-    def _loaded(target, _context):
-        loaded.append(target.id)
-
-    sa_event.listen(Event, "load", _loaded)
-    try:
+    with count_loads(Event) as loaded:
         shown = listing.recommended_events_for(member, limit=3)
-    finally:
-        sa_event.remove(Event, "load", _loaded)
     assert [e.title for e in shown] == ["Supper 17", "Supper 0", "Supper 1"]
     assert len(loaded) == 3
 

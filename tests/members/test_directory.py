@@ -3,12 +3,11 @@ from __future__ import annotations
 
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from club.extensions import db
 from club.members import directory
 from club.models.membership import MemberProfile
-from tests.factories import count_queries, login, make_member
+from tests.factories import count_loads, count_queries, login, make_member
 from tests.members.factories import make_listed_member
 
 
@@ -57,16 +56,8 @@ def test_a_page_loads_only_its_own_members(ctx):
         make_listed_member(fields=["city"])
     viewer = make_member()
     db.session.expire_all()
-    loaded = []
-
-    def _loaded(target, _context):
-        loaded.append(target.user_id)
-
-    sa_event.listen(MemberProfile, "load", _loaded)
-    try:
+    with count_loads(MemberProfile) as loaded:
         page = directory.search(viewer, page=2)
-    finally:
-        sa_event.remove(MemberProfile, "load", _loaded)
     assert len(page.cards) == 12 and len(loaded) == 12
 
 
