@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-pg check venv clean lock bench
+.PHONY: run test test-pg check venv clean lock bench messages translations
 
 # The lock files pin every package, transitive ones included. requirements.txt and
 # requirements-dev.txt name what the club uses (pinned too); `make lock` resolves them into
@@ -34,14 +34,14 @@ venv: $(VENV)/.installed
 
 ## make run: install, migrate the SQLite database, seed the demo if empty, serve http://127.0.0.1:5000
 ## with the background jobs (mail delivery into instance/outbox/, reminders, …) in a process alongside; no Redis needed
-run: $(VENV)/.installed
+run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@$(FLASK) jobs local & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host 127.0.0.1 --port 5000
 
 ## make test: the whole suite (SQLite; set TEST_DATABASE_URL=postgresql://… for PostgreSQL)
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make bench: the page benchmark (bench/pages.py; needs wrk). SQLite scratch database, and
@@ -49,6 +49,15 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed
 	BENCH_DATABASE_URL= $(BIN)/python bench/pages.py
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(BIN)/python bench/pages.py; fi
+
+## make messages: bring each language's catalogue (club/translations/<lang>/LC_MESSAGES/messages.po)
+## in line with the strings marked in the code and templates; then translate the empty entries
+messages: $(VENV)/.installed
+	$(BIN)/python -m club.core.catalogue update
+
+## make translations: compile the catalogues into the .mo files the app reads (never committed)
+translations: $(VENV)/.installed
+	$(BIN)/python -m club.core.catalogue compile
 
 ## make check: type-check the billing package against the stripe SDK's types
 check: $(VENV)/.installed-dev

@@ -41,12 +41,13 @@ def create_app(config: dict | None = None) -> Flask:
     from club import models  # noqa: F401  (register every table on the metadata)
     from club.auth import sessions
     from club.cli import register_cli
-    from club.core import database, errors, inputs, security, templating
+    from club.core import database, errors, i18n, inputs, security, templating
 
     inputs.init_app(app)
     database.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    i18n.init_app(app)
     templating.init_app(app)
     sessions.init_app(app)
     register_cli(app)

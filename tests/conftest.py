@@ -29,6 +29,7 @@ from flask.testing import FlaskClient
 
 from club import create_app
 from club.config import normalize_database_url
+from club.core import catalogue
 from club.extensions import db, limiter
 from club.models.club import AUDIT_LOG_GUARD_DDL
 
@@ -125,6 +126,7 @@ _sequences: dict[str, list[str]] = {}  # PostgreSQL: table -> the id sequences i
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     outbox = tmp_path_factory.mktemp("outbox")
+    catalogue.main(["compile"])  # the .mo files are built, never committed (make test builds them too)
     app = create_app({
         "TESTING": True,
         "CLUB_ENV": "testing",

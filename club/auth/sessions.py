@@ -13,7 +13,7 @@ from flask import Flask, current_app, session
 from flask_login import login_user
 from sqlalchemy.orm import selectinload
 
-from club.core import security_log
+from club.core import i18n, security_log
 from club.extensions import db, login_manager
 from club.models.user import User
 
@@ -21,11 +21,18 @@ SIGNED_IN_AT = "signed_in_at"
 
 
 def begin_session(user: User) -> None:
-    """Sign ``user`` in on a fresh session (the one way to, so every session carries its start)."""
+    """Sign ``user`` in on a fresh session (the one way to, so every session carries its start).
+
+    The language chosen before signing in stays: the page after the sign-in is in it too."""
+    language = session.get(i18n.SESSION_KEY)
     session.clear()
     session.permanent = True
     login_user(user)
     session[SIGNED_IN_AT] = int(time.time())
+    if language:
+        session[i18n.SESSION_KEY] = language
+    if i18n.remember_language(user):
+        db.session.commit()
 
 
 def absolute_lifetime_hours(user: User) -> int:

@@ -20,11 +20,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, inspect
 
-from club.core import settings
+from club.core import i18n, settings
 from club.core.links import public_url
 from club.extensions import db
 from club.models.club import OutboxMail
@@ -44,17 +44,25 @@ def header_text(value: str) -> str:
     return " ".join(_HEADER_BREAKS.sub(" ", value).split())
 
 
-def send_mail(to: str | list[str], subject: str, template: str, **context) -> OutboxMail:
-    """Render ``templates/emails/<template>.txt`` and write it to the outbox in the current transaction."""
+def send_mail(to: str | list[str], subject, template: str, language: str | None = None, **context) -> OutboxMail:
+    """Render ``templates/emails/<template>.txt`` and write it to the outbox in the current transaction.
+
+    The message is written in ``language``: the recipient's (pass ``language=user.language``, or a
+    ``user`` in the context), else the language of the page that caused it (an applicant applying
+    in Russian gets Russian mail), else English. ``subject`` is a lazy string (``lazy_gettext``), so
+    it is translated here, in that language, with the body."""
     recipients = [to] if isinstance(to, str) else list(to)
+    language = i18n.language_or_default(language or getattr(context.get("user"), "language", None)
+                                        or (i18n.current_language() if has_request_context() else None))
     context.setdefault("club_name", settings.get("club_name"))
     context.setdefault("public_url", public_url())
-    body = render_template(f"emails/{template}.txt", **context)
+    with i18n.force_locale(language):
+        body = render_template(f"emails/{template}.txt", **context)
+        subject_text = str(subject)
     row = OutboxMail(
         recipients=", ".join(header_text(r) for r in recipients),
-        subject=header_text(f"{subject} · {context['club_name']}"),
-        template=template, context=_jsonable(context), body=body,
-        language=getattr(context.get("user"), "language", None),
+        subject=header_text(f"{subject_text} · {context['club_name']}"),
+        template=template, context=_jsonable(context), body=body, language=language,
         message_id=make_msgid(domain="club.local"), state="waiting", attempts=0)
     db.session.add(row)
     db.session.info[_NEW_MAIL] = True

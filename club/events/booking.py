@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from club.core import audit, settings
+from club.core import audit
 from club.core.database import write_transaction
+from club.core.templating import format_local
 from club.core.mail import send_mail
 from club.events import rules
 from club.events.errors import EventError, EventNotFound
@@ -202,4 +202,4 @@ def upcoming_booking_counts(user_ids: list[int]) -> dict[int, int]:
 
 
 def _local(value: datetime) -> str:
-    return value.astimezone(ZoneInfo(settings.get("timezone"))).strftime("%a %d %b, %H:%M")
+    return format_local(value, "datetime")

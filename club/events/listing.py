@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from club.core import settings
 from club.core.pagination import paginate
+from club.core.templating import format_local
 from club.events import rules
 from club.events.feedback import feedback_status
 from club.events.feeds import feed_url_for
@@ -91,7 +92,7 @@ class MonthPage:
 
     @property
     def title(self) -> str:
-        return date(self.year, self.month, 1).strftime("%B %Y")
+        return format_local(date(self.year, self.month, 1), "long_month_year")
 
 
 def month_page(user: User, year: int | None = None, month: int | None = None) -> MonthPage:

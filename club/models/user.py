@@ -26,6 +26,8 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the person reads the club in ("en", "ru"); their mail is written in it too.
+    language: Mapped[str | None] = mapped_column(String(5))
     # Set when the person deletes their account: personal data is erased, the row stays
     # so that payments and the audit log keep pointing somewhere.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,12 +1,14 @@
-"""The public face of the club (landing page), the health check, and the signed-in home redirect."""
+"""The public face of the club (landing page), the language switcher, the health check, and the
+signed-in home redirect."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template
+from flask import Blueprint, jsonify, redirect, render_template, request
 from flask_login import current_user, login_required
 
-from club.core import jobs
+from club.core import i18n, jobs
 from club.core.database import database_is_up
-from club.extensions import csrf, limiter
+from club.core.security import safe_local_path
+from club.extensions import csrf, db, limiter
 
 bp = Blueprint("public", __name__)
 
@@ -29,6 +31,15 @@ def home():
     if membership_of(current_user) is not None:
         return redirect("/me")
     return redirect("/application")
+
+
+@bp.route("/language", methods=["POST"])
+def choose_language():
+    """The footer's switcher: the language for this visit, and on the account of a signed-in person."""
+    i18n.choose_language(request.form.get("lang", ""), current_user)
+    if current_user.is_authenticated:
+        db.session.commit()
+    return redirect(safe_local_path(request.form.get("next")) or "/")
 
 
 @bp.route("/healthz")
