@@ -4,6 +4,7 @@ Only who, what and why it failed are shown, never the body: it may hold someone'
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from club.admin.forms import RetryMailForm
@@ -28,7 +29,7 @@ def retry_mail():
     if not form.validate_on_submit():
         abort(400)
     if outbox.retry(form.mail_id.data, current_user):
-        flash("The message will be sent again in a moment.", "success")
+        flash(_("The message will be sent again in a moment."), "success")
     else:
-        flash("That message was already sent or is being sent; nothing to retry.", "info")
+        flash(_("That message was already sent or is being sent; nothing to retry."), "info")
     return redirect(url_for("admin.mail", page=request.form.get("page", 1, type=int)))

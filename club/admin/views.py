@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from club.admin import service
-from club.admin.forms import ClubSettingsForm, GrantRoleForm, RevokeRoleForm, RulesForm, StaffAccountForm
+from club.admin.forms import ClubSettingsForm, GrantRoleForm, RevokeRoleForm, RulesForm, StaffAccountForm, role_label
 from club.auth import second_factor
 from club.auth.second_factor_forms import ResetSecondFactorForm
 from club.core import settings
@@ -33,11 +34,12 @@ def staff():
             if "new-submit" in request.form and create_form.validate_on_submit():
                 user = service.create_staff_account(create_form.email.data, create_form.full_name.data,
                                                     create_form.roles.data, current_user)
-                flash(f"Account created for {user.full_name}. They have been sent a link to set a password.", "success")
+                flash(_("Account created for %(name)s. They have been sent a link to set a password.", name=user.full_name),
+                      "success")
                 return redirect(url_for("admin.staff"))
             if "grant-submit" in request.form and grant_form.validate_on_submit():
                 user = service.grant_role(grant_form.email.data, grant_form.role.data, current_user)
-                flash(f"{user.full_name} is now {grant_form.role.data}.", "success")
+                flash(_("%(name)s is now %(role)s.", name=user.full_name, role=service.role_name(grant_form.role.data)), "success")
                 return redirect(url_for("admin.staff"))
         except service.AdminError as exc:
             form = create_form if "new-submit" in request.form else grant_form
@@ -49,7 +51,8 @@ def staff():
     return render_template("admin/staff.html", staff=staff_list, create_form=create_form,
                            grant_form=grant_form, revoke_form=RevokeRoleForm(),
                            reset_form=ResetSecondFactorForm(formdata=None),
-                           second_factor_on=second_factor.enabled_user_ids([p.id for p in staff_list])), status
+                           second_factor_on=second_factor.enabled_user_ids([p.id for p in staff_list]),
+                           role_label=role_label), status
 
 
 @bp.route("/staff/revoke", methods=["POST"])
@@ -59,7 +62,7 @@ def revoke_role():
     if form.validate_on_submit():
         try:
             user = service.revoke_role(int(form.user_id.data), form.role.data, current_user)
-            flash(f"{user.full_name} is no longer {form.role.data}.", "success")
+            flash(_("%(name)s is no longer %(role)s.", name=user.full_name, role=service.role_name(form.role.data)), "success")
         except (service.AdminError, ValueError) as exc:
             flash(str(exc), "error")
     return redirect(url_for("admin.staff"))
@@ -71,12 +74,12 @@ def reset_second_factor():
     """A lost phone: remove a person's second factor; their sessions end, staff set it up again."""
     form = ResetSecondFactorForm()
     if not form.validate_on_submit():
-        flash("That person could not be found; reload the page and try again.", "error")
+        flash(_("That person could not be found; reload the page and try again."), "error")
         return redirect(url_for("admin.staff"))
     try:
         person = second_factor.reset_by_admin(form.user_id.data, current_user._get_current_object())
-        flash(f"The second factor of {person.full_name} is reset. They sign in with their password"
-              " and set up the app again.", "success")
+        flash(_("The second factor of %(name)s is reset. They sign in with their password"
+                " and set up the app again.", name=person.full_name), "success")
     except second_factor.SecondFactorError as exc:
         flash(str(exc), "error")
     return redirect(url_for("admin.staff"))
@@ -91,11 +94,12 @@ def club_settings():
     rules_form = RulesForm(prefix="rules", data={"body": rules.body if rules else settings.DEFAULT_RULES})
     if "club-submit" in request.form and form.validate_on_submit():
         changed = service.update_club_settings({k: getattr(form, k).data for k in ClubSettingsForm.FIELDS}, current_user)
-        flash("Settings saved." if changed else "Nothing changed.", "success")
+        flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
         return redirect(url_for("admin.club_settings"))
     if "rules-submit" in request.form and rules_form.validate_on_submit():
         version = service.publish_rules(rules_form.body.data, current_user)
-        flash(f"Rules version {version.id} published." if version else "The rules are unchanged.", "success")
+        flash(_("Rules version %(number)s published.", number=version.id) if version else _("The rules are unchanged."),
+              "success")
         return redirect(url_for("admin.club_settings"))
     status = 400 if (form.errors or rules_form.errors) else 200
     return render_template("admin/settings.html", form=form, rules_form=rules_form, rules=rules), status

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -89,8 +90,8 @@ def submit_application(token: str, answers: Answers) -> User:
             invitation = invitation_for_token(token)
             rules_version = settings.current_rules()
             if (rules_version.id if rules_version is not None else 0) != answers.rules_version_id:
-                raise ApplicationError("The club rules changed while you were reading them. Please read the new "
-                                       "version above and accept it.", field="accept_rules")
+                raise ApplicationError(_("The club rules changed while you were reading them. Please read the new "
+                                         "version above and accept it."), field="accept_rules")
             now = utcnow()
             claimed = db.session.execute(
                 update(Invitation)
@@ -127,12 +128,13 @@ def submit_application(token: str, answers: Answers) -> User:
             recount(application)
             audit.record("application.submitted", actor=user, subject=application, invitation_id=invitation.id)
             required = settings.get("required_endorsements")
-            send_mail(user.email, "Your application has reached us", "application_received", applicant=user,
-                      inviter=invitation.inviter, required=required,
+            # The applicant's account is new: without a language of its own, the page's is used.
+            send_mail(user.email, _l("Your application has reached us"), "application_received",
+                      language=user.language, applicant=user, inviter=invitation.inviter, required=required,
                       link=public_url_for("applications.status"))
-            send_mail(invitation.inviter.email, f"{application.full_name} has applied", "invite_accepted",
-                      inviter=invitation.inviter, application=application,
-                      link=public_url_for("applications.invites"))
+            send_mail(invitation.inviter.email, _l("%(name)s has applied", name=application.full_name),
+                      "invite_accepted", language=invitation.inviter.language, inviter=invitation.inviter,
+                      application=application, link=public_url_for("applications.invites"))
             db.session.commit()
     except IntegrityError as exc:
         # The unique invitation on applications is the last guard against a double submit.

@@ -4,6 +4,7 @@ Other features call ``pending_endorsement_requests`` (a member's requests awaiti
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import func, update
 from sqlalchemy.orm import joinedload
 
@@ -23,14 +24,10 @@ from club.models.user import User
 
 ENDORSED, DECLINED, REQUESTED = "endorsed", "declined", "requested"
 
-ASKED_ANSWER = ("Thank you. If {email} belongs to a member of the club, they have been asked to endorse you. "
-                "You will see it here when they do.")
-
-
 # Endorsing is a member's act: a curator or admin role alone does not give it (DESIGN: Endorsements).
-MEMBERS_ONLY = ("Only members whose membership is active endorse applications. A curator's or an admin's role "
-                "does not give an endorsement.")
-ALREADY_ANSWERED = "You have already answered this request; an endorsement is given once."
+MEMBERS_ONLY = _l("Only members whose membership is active endorse applications. A curator's or an admin's role "
+                  "does not give an endorsement.")
+ALREADY_ANSWERED = _l("You have already answered this request; an endorsement is given once.")
 
 
 class EndorsementError(Exception):
@@ -46,14 +43,16 @@ def ask_for_endorsement(applicant: User, email: str) -> str:
     with write_transaction():
         application = locked_application_of(applicant)
         if application is None or application.state != rules.SUBMITTED:
-            raise EndorsementError("Your application is no longer open for endorsements.")
+            raise EndorsementError(_("Your application is no longer open for endorsements."))
         email = normalize_email(email)
         asked = list(application.endorsers_asked or [])
         if email in asked:
-            raise EndorsementError("You have already asked this address.")
+            raise EndorsementError(_("You have already asked this address."))
         limit = settings.get("max_endorsement_requests")
         if len(asked) >= limit:
-            raise EndorsementError(f"You have asked {limit} people already, the most the club allows.")
+            raise EndorsementError(ngettext("You have asked %(num)d person already, the most the club allows.",
+                                            "You have asked %(num)d people already, the most the club allows.",
+                                            limit))
         application.endorsers_asked = [*asked, email]
         member = find_user_by_email(email)
         if member is not None and member.id != applicant.id and has_member_access(member):
@@ -64,12 +63,14 @@ def ask_for_endorsement(applicant: User, email: str) -> str:
                                           requested_at=utcnow())
                 db.session.add(endorsement)
                 db.session.flush()
-                send_mail(member.email, f"{application.full_name} asks you to endorse their application",
-                          "endorsement_request", member=member, application=application,
+                send_mail(member.email, _l("%(name)s asks you to endorse their application",
+                                           name=application.full_name),
+                          "endorsement_request", language=member.language, member=member, application=application,
                           link=public_url_for("applications.endorse", endorsement_id=endorsement.id))
         audit.record("endorsement.asked", actor=applicant, subject=application)
         db.session.commit()
-    return ASKED_ANSWER.format(email=email)
+    return _("Thank you. If %(email)s belongs to a member of the club, they have been asked to endorse you. "
+             "You will see it here when they do.", email=email)
 
 
 def pending_endorsement_requests(user: User) -> list[Endorsement]:
@@ -114,7 +115,7 @@ def answer_endorsement(member: User, endorsement_id: int, *, endorse: bool, stat
             raise EndorsementError(ALREADY_ANSWERED)
         application = endorsement.application
         if application.state != rules.SUBMITTED:
-            raise EndorsementError("This application is no longer open for endorsements.")
+            raise EndorsementError(_("This application is no longer open for endorsements."))
         was_ready = is_ready_for_decision(application)
         answered = db.session.execute(
             update(Endorsement)
@@ -130,7 +131,9 @@ def answer_endorsement(member: User, endorsement_id: int, *, endorse: bool, stat
         audit.record("endorsement.given" if endorse else "endorsement.declined", actor=member, subject=application,
                      endorsement_id=endorsement.id)
         if not was_ready and is_ready_for_decision(application) and application.user_id is not None:
-            send_mail(application.email, "Your application is ready for review", "application_ready",
+            applicant = db.session.get(User, application.user_id)
+            send_mail(application.email, _l("Your application is ready for review"), "application_ready",
+                      language=applicant.language if applicant is not None else None,
                       application=application, link=public_url_for("applications.status"))
         db.session.commit()
     return endorsement

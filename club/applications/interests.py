@@ -1,6 +1,7 @@
 """The interest vocabulary: the list applicants choose from, kept by admins."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -23,18 +24,18 @@ def interest_tags() -> list[InterestTag]:
 def add_interest(name: str, actor: User) -> InterestTag:
     name = " ".join((name or "").split()).lower()
     if not name:
-        raise ApplicationError("Give the interest a name.", field="name")
+        raise ApplicationError(_("Give the interest a name."), field="name")
     begin_write()  # two admins adding the same interest at once: one row, and the other is told
     if db.session.scalar(db.select(InterestTag.id).where(func.lower(InterestTag.name) == name)) is not None:
         db.session.rollback()
-        raise ApplicationError(f"“{name}” is on the list already.", field="name")
+        raise ApplicationError(_("“%(name)s” is on the list already.", name=name), field="name")
     tag = InterestTag(name=name)
     db.session.add(tag)
     try:
         db.session.flush()
     except IntegrityError as exc:  # PostgreSQL: the other admin's row committed first
         db.session.rollback()
-        raise ApplicationError(f"“{name}” is on the list already.", field="name") from exc
+        raise ApplicationError(_("“%(name)s” is on the list already.", name=name), field="name") from exc
     audit.record("interest.added", actor=actor, subject=tag, name=name)
     db.session.commit()
     return tag

@@ -1,6 +1,7 @@
 """Invitation links: the signed token that names an invitation, and why a link cannot be used."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from club.auth.service import normalize_email
@@ -17,10 +18,10 @@ INVITE_EMAIL_PURPOSE = "invitation-email"
 class InviteLinkError(Exception):
     """An invitation link that cannot be used. ``title`` and ``message`` are shown to the visitor."""
 
-    title = "This invitation link is not valid"
+    title = _l("This invitation link is not valid")
     status_code = 404
-    message = ("The link may have been cut short when it was copied. Open it again from the email, "
-               "or ask the member who invited you for a new invitation.")
+    message = _l("The link may have been cut short when it was copied. Open it again from the email, "
+                 "or ask the member who invited you for a new invitation.")
 
 
 class InviteLinkInvalid(InviteLinkError):
@@ -32,28 +33,28 @@ class _Gone(InviteLinkError):
 
 
 class InviteLinkExpired(_Gone):
-    title = "This invitation has expired"
-    message = ("Invitations last a limited time. Ask the member who invited you to send you a new one; "
-               "it takes them a minute.")
+    title = _l("This invitation has expired")
+    message = _l("Invitations last a limited time. Ask the member who invited you to send you a new one; "
+                 "it takes them a minute.")
 
 
 class InviteLinkRevoked(_Gone):
-    title = "This invitation was withdrawn"
-    message = ("The member who invited you has withdrawn this invitation. If you believe that was a mistake, "
-               "ask them for a new one.")
+    title = _l("This invitation was withdrawn")
+    message = _l("The member who invited you has withdrawn this invitation. If you believe that was a mistake, "
+                 "ask them for a new one.")
 
 
 class InviteLinkUsed(_Gone):
-    title = "This invitation has already been used"
-    message = ("An application has already been made with this invitation; each one can be used once. "
-               "If it was you, sign in to follow your application. Otherwise, ask your member for a new invitation.")
+    title = _l("This invitation has already been used")
+    message = _l("An application has already been made with this invitation; each one can be used once. If it "
+                 "was you, sign in to follow your application. Otherwise, ask your member for a new invitation.")
 
 
 class InviteLinkAccountExists(InviteLinkError):
     status_code = 409
-    title = "You already have an account"
-    message = ("This email already has an account with the club, so it cannot apply again with this invitation. "
-               "Sign in instead, or speak to the member who invited you.")
+    title = _l("You already have an account")
+    message = _l("This email already has an account with the club, so it cannot apply again with this invitation. "
+                 "Sign in instead, or speak to the member who invited you.")
 
 
 def invitation_token(invitation: Invitation) -> str:

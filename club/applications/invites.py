@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import func
 
 from club.applications import rules
@@ -20,6 +21,7 @@ from club.core import audit, settings
 from club.core.database import write_transaction
 from club.core.links import public_url_for
 from club.core.mail import send_mail
+from club.core.templating import format_local
 from club.core.tokens import keyed_hash
 from club.extensions import db
 from club.membership.access import has_member_access
@@ -32,15 +34,15 @@ COOLDOWN_PURPOSE = "reinvite-cooldown"
 # One answer for every reason an email is already taken (an account, an open invite from
 # someone else, an open application, a rejection cool-down): the member learns it cannot be
 # invited, and nothing about what that person did or is.
-REFUSED_KNOWN = ("This email cannot be invited: the club already knows it, as a member, an applicant, "
-                 "someone with an open invitation, or from an earlier application. To protect that "
-                 "person's privacy the club does not say which. If you think they should be invited, "
-                 "speak to a curator.")
+REFUSED_KNOWN = _l("This email cannot be invited: the club already knows it, as a member, an applicant, "
+                   "someone with an open invitation, or from an earlier application. To protect that "
+                   "person's privacy the club does not say which. If you think they should be invited, "
+                   "speak to a curator.")
 # Inviting is a member's act: a curator or admin role alone does not give it (DESIGN: Endorsements).
-MEMBERS_ONLY = ("Only members whose membership is active invite people to the club. A curator's or an admin's role "
-                "does not give an invitation; a member who knows the person invites them.")
-REFUSED_OWN_OPEN = ("You have already invited this email and the invite is still open; it is in your list below. "
-                    "Revoke it first if you want to send a new one.")
+MEMBERS_ONLY = _l("Only members whose membership is active invite people to the club. A curator's or an admin's "
+                  "role does not give an invitation; a member who knows the person invites them.")
+REFUSED_OWN_OPEN = _l("You have already invited this email and the invite is still open; it is in your list below. "
+                      "Revoke it first if you want to send a new one.")
 
 
 class InviteRefused(Exception):
@@ -99,9 +101,12 @@ def send_invitation(inviter: User, email: str, note: str | None = None) -> Invit
         now = utcnow()
         if invites_left(inviter) <= 0:
             next_start = rules.add_months(rules.quarter_start(now, _zone()), 3)
-            raise InviteRefused(
-                f"You have used all {settings.get('invite_quota')} invites of this quarter. Revoking an unused invite "
-                f"gives it back; new ones come on {next_start:%d %B %Y}.")
+            raise InviteRefused(ngettext(
+                "You have used your %(num)d invite of this quarter. Revoking an unused invite gives it back; "
+                "new ones come on %(date)s.",
+                "You have used all %(num)d invites of this quarter. Revoking an unused invite gives it back; "
+                "new ones come on %(date)s.",
+                settings.get("invite_quota"), date=format_local(next_start, "long_date")))
         own_open = db.session.scalar(db.select(Invitation.id).where(
             Invitation.inviter_id == inviter.id, Invitation.email == email, Invitation.used_at.is_(None),
             Invitation.revoked_at.is_(None), Invitation.expires_at > now).limit(1))
@@ -115,7 +120,8 @@ def send_invitation(inviter: User, email: str, note: str | None = None) -> Invit
         db.session.add(invitation)
         db.session.flush()
         link = public_url_for("applications.apply", token=invitation_token(invitation))
-        send_mail(email, f"{inviter.full_name} invites you to apply", "invite_sent", inviter=inviter,
+        # To someone without an account: in the language of the page the member invites from.
+        send_mail(email, _l("%(name)s invites you to apply", name=inviter.full_name), "invite_sent", inviter=inviter,
                   note=note, link=link, expires_at=invitation.expires_at)
         audit.record("invitation.sent", actor=inviter, subject=invitation)
         db.session.commit()
@@ -130,10 +136,10 @@ def revoke_invitation(member: User, invitation_id: int) -> Invitation:
             raise NotYours()
         now = utcnow()
         if invitation.used_at is not None:
-            raise InviteRefused("This invite has been used to apply, so it can no longer be revoked.")
+            raise InviteRefused(_("This invite has been used to apply, so it can no longer be revoked."))
         if invitation.revoked_at is None:
             if now >= invitation.expires_at:
-                raise InviteRefused("This invite has expired already; there is nothing to revoke.")
+                raise InviteRefused(_("This invite has expired already; there is nothing to revoke."))
             invitation.revoked_at = now
             audit.record("invitation.revoked", actor=member, subject=invitation)
         db.session.commit()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from club.applications import rules
 from club.applications.errors import NotYours
 from club.extensions import db
+from club.membership import states as membership_states
 from club.models.applications import Application, Invitation
 from club.models.base import utcnow
 from club.models.membership import Membership
@@ -63,6 +64,13 @@ class Referral:
     person: User | None  # the applicant's account, once they applied
     membership_state: str | None
     referred_count: int
+
+    @property
+    def membership_label(self) -> str | None:
+        """The membership's state as a person reads it (its label), or None before there is one."""
+        if self.membership_state is None:
+            return None
+        return membership_states.LABELS.get(self.membership_state, self.membership_state)
 
 
 @dataclass

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+
 # What a member sees for each of their invites.
 SENT, OPENED, APPLIED, EXPIRED, REVOKED = "sent", "opened", "applied", "expired", "revoked"
 APPROVED, WAITLISTED, REJECTED, WITHDRAWN = "approved", "waitlisted", "rejected", "withdrawn"
 
 INVITE_LABELS = {
-    SENT: "Sent", OPENED: "Opened", APPLIED: "Applied", EXPIRED: "Expired", REVOKED: "Revoked",
-    APPROVED: "Approved", WAITLISTED: "Waitlisted", REJECTED: "Not admitted", WITHDRAWN: "Withdrawn",
+    SENT: _l("Sent"), OPENED: _l("Opened"), APPLIED: _l("Applied"), EXPIRED: _l("Expired"),
+    REVOKED: _l("Revoked"), APPROVED: _l("Approved"), WAITLISTED: _l("Waitlisted"),
+    REJECTED: _l("Not admitted"), WITHDRAWN: _l("Withdrawn"),
 }
 INVITE_BADGES = {APPROVED: "ok", APPLIED: "warn", WAITLISTED: "warn", REJECTED: "danger", REVOKED: "", EXPIRED: ""}
 
@@ -106,14 +109,14 @@ def parse_links(text: str | None) -> tuple[list[str], list[str]]:
             parts, host = None, ""
         if (parts is None or parts.scheme not in ("http", "https") or "." not in host or host.startswith(".")
                 or any(c.isspace() for c in candidate) or len(candidate) > 300):
-            problems.append(f"“{candidate[:60]}” is not a web address; start it with https://")
+            problems.append(_("“%(link)s” is not a web address; start it with https://", link=candidate[:60]))
             continue
         if candidate not in links:
             links.append(candidate)
     if not links and not problems:
-        problems.append("Give at least one link where the club can learn about you.")
+        problems.append(_("Give at least one link where the club can learn about you."))
     if len(links) > MAX_LINKS:
-        problems.append(f"Give at most {MAX_LINKS} links.")
+        problems.append(ngettext("Give at most %(num)d link.", "Give at most %(num)d links.", MAX_LINKS))
     return links, problems
 
 
@@ -139,27 +142,28 @@ class Step:
 def timeline(*, state: str, endorsement_count: int, required: int) -> list[Step]:
     """The applicant's view of where their application stands."""
     endorsed_enough = endorsement_count >= required
-    steps = [Step("Submitted", "Your application has reached the club.", "done")]
+    steps = [Step(_("Submitted"), _("Your application has reached the club."), "done")]
     if state == WITHDRAWN:
-        steps.append(Step("Withdrawn", "You withdrew your application. Nothing more will happen with it.", "done"))
+        steps.append(Step(_("Withdrawn"), _("You withdrew your application. Nothing more will happen with it."),
+                          "done"))
         return steps
     decided = state in DECIDED_STATES
     steps.append(Step(
-        f"Endorsements: {endorsement_count} of {required}",
-        "Members who know you vouch for you. Your inviting member counts as the first."
-        if not endorsed_enough else "You have the endorsements the club asks for.",
+        _("Endorsements: %(count)d of %(required)d", count=endorsement_count, required=required),
+        _("Members who know you vouch for you. Your inviting member counts as the first.")
+        if not endorsed_enough else _("You have the endorsements the club asks for."),
         "done" if endorsed_enough or decided else "current",
     ))
     steps.append(Step(
-        "Under review",
-        "A curator reads your application." if endorsed_enough or decided
-        else "Review begins once you have enough endorsements.",
+        _("Under review"),
+        _("A curator reads your application.") if endorsed_enough or decided
+        else _("Review begins once you have enough endorsements."),
         "done" if decided else ("current" if endorsed_enough else "todo"),
     ))
     decision = {
-        APPROVED: ("Approved", "Welcome. The next step is your membership fee.", "done"),
-        WAITLISTED: ("Waitlisted", "The club would like to come back to you later.", "current"),
-        REJECTED: ("Decision", "The club has decided not to admit you at this time.", "done"),
-    }.get(state, ("Decision", "You will hear from us by email.", "todo"))
+        APPROVED: (_("Approved"), _("Welcome. The next step is your membership fee."), "done"),
+        WAITLISTED: (_("Waitlisted"), _("The club would like to come back to you later."), "current"),
+        REJECTED: (_("Decision"), _("The club has decided not to admit you at this time."), "done"),
+    }.get(state, (_("Decision"), _("You will hear from us by email."), "todo"))
     steps.append(Step(*decision))
     return steps

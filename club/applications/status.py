@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from club.applications import rules
@@ -82,7 +83,7 @@ def withdraw_application(applicant: User) -> Application:
         if application is None:
             raise NotYours()
         if application.state not in rules.OPEN_APPLICATION_STATES:
-            raise ApplicationError("This application has been decided and can no longer be withdrawn.")
+            raise ApplicationError(_("This application has been decided and can no longer be withdrawn."))
         application.state = rules.WITHDRAWN
         application.withdrawn_at = utcnow()
         audit.record("application.withdrawn", actor=applicant, subject=application)

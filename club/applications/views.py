@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from club.applications import applying, endorsements, forms
@@ -51,7 +52,7 @@ def invites():
         except invite_service.InviteRefused as exc:
             form.email.errors = [*form.email.errors, str(exc)]
         else:
-            flash(f"Your invitation to {invitation.email} is on its way.", "success")
+            flash(_("Your invitation to %(email)s is on its way.", email=invitation.email), "success")
             return redirect(url_for("applications.invites"))
     if form.errors:
         status = 400
@@ -65,7 +66,8 @@ def revoke(invitation_id: int):
     if forms.RevokeForm().validate_on_submit():
         try:
             invitation = invite_service.revoke_invitation(current_user, invitation_id)
-            flash(f"The invitation to {invitation.email} is revoked; you can use it for someone else.", "success")
+            flash(_("The invitation to %(email)s is revoked; you can use it for someone else.",
+                    email=invitation.email), "success")
         except NotYours:
             abort(404)
         except invite_service.InviteRefused as exc:
@@ -89,8 +91,8 @@ def endorse(endorsement_id: int):
         except endorsements.EndorsementError as exc:
             flash(str(exc), "error")
         else:
-            flash("Thank you: your endorsement is recorded." if endorsing
-                  else "You have declined. The applicant is not told who declined.", "success")
+            flash(_("Thank you: your endorsement is recorded.") if endorsing
+                  else _("You have declined. The applicant is not told who declined."), "success")
         return redirect(url_for("applications.invites"))
     return render_template("applications/endorse.html", endorsement=endorsement, form=form), (
         400 if form.errors else 200)
@@ -126,7 +128,7 @@ def apply(token: str):
             form.accept_rules.data = False
         else:
             begin_session(user)
-            flash("Thank you. Your application has reached the club.", "success")
+            flash(_("Thank you. Your application has reached the club."), "success")
             return redirect(url_for("applications.status"))
     return render_template("applications/apply.html", form=form, page=page), (400 if form.errors else 200)
 
@@ -175,7 +177,7 @@ def withdraw():
     if forms.WithdrawForm().validate_on_submit():
         try:
             status_service.withdraw_application(current_user)
-            flash("Your application is withdrawn. Thank you for your interest in the club.", "info")
+            flash(_("Your application is withdrawn. Thank you for your interest in the club."), "info")
         except NotYours:
             abort(404)
         except ApplicationError as exc:
@@ -211,7 +213,7 @@ def interests():
         except ApplicationError as exc:
             form.name.errors = [str(exc)]
         else:
-            flash(f"“{tag.name}” added to the interests.", "success")
+            flash(_("“%(name)s” added to the interests.", name=tag.name), "success")
             return redirect(url_for("applications.interests"))
     return render_template("applications/interests.html", form=form, tags=interest_service.interest_tags(),
                            remove_form=forms.RemoveInterestForm()), (400 if form.errors else 200)
@@ -225,5 +227,5 @@ def remove_interest(tag_id: int):
             name = interest_service.remove_interest(tag_id, current_user)
         except NotYours:
             abort(404)
-        flash(f"“{name}” removed. People who chose it keep it on their record.", "success")
+        flash(_("“%(name)s” removed. People who chose it keep it on their record.", name=name), "success")
     return redirect(url_for("applications.interests"))

@@ -44,8 +44,8 @@ def _refuse_if_subscribed(gw: StripeGateway, membership_id: int, customer_id: st
     apply_subscription(locked_membership(membership_id), paying[0], reason="checkout refused: already paying",
                        adopt=True)
     db.session.commit()
-    raise BillingError("You already have a subscription that is paid for; your membership has been brought "
-                       "up to date. Nothing was charged.")
+    raise BillingError(_("You already have a subscription that is paid for; your membership has been brought "
+                         "up to date. Nothing was charged."))
 
 
 def _plan_offered(plan_id: int | None) -> Plan:
@@ -55,8 +55,8 @@ def _plan_offered(plan_id: int | None) -> Plan:
         return offered[0]
     chosen = next((plan for plan in offered if plan.id == plan_id), None)
     if chosen is None:
-        raise BillingError("Choose one of the club's plans." if offered else
-                           "The club has not set out its plans yet; please try again later.")
+        raise BillingError(_("Choose one of the club's plans.") if offered else
+                           _("The club has not set out its plans yet; please try again later."))
     return chosen
 
 
@@ -69,10 +69,10 @@ def start_checkout(user: User, plan: str, *, success_url: str, cancel_url: str, 
     made while a subscription is paid for.
     """
     if plan not in rules.PLANS:
-        raise BillingError("Choose the monthly or the annual plan.")
+        raise BillingError(_("Choose the monthly or the annual plan."))
     membership = membership_of(user)
     if membership is None or not rules.checkout_allowed(membership.state):
-        raise BillingError("Your membership does not need a payment now.")
+        raise BillingError(_("Your membership does not need a payment now."))
     gw = require_gateway()
     chosen = _plan_offered(plan_id)
     recurring_key, initiation_key = lookup_key(chosen, plan), lookup_key(chosen, "initiation")
@@ -85,8 +85,8 @@ def start_checkout(user: User, plan: str, *, success_url: str, cancel_url: str, 
         missing = [key for key in [recurring_key] if key not in prices]
         if missing:
             log.error("Stripe prices missing for %s: run `flask --app wsgi stripe-sync`", missing)
-            raise BillingError("Membership prices are not set up in Stripe yet. Nothing was charged; "
-                               "please try again later.")
+            raise BillingError(_("Membership prices are not set up in Stripe yet. Nothing was charged; "
+                                 "please try again later."))
         price = prices[recurring_key]
         initiation_price = initiation_fee.id if initiation and initiation_fee else None
         charged = checkout_prices(price.id, initiation_price)
@@ -153,7 +153,7 @@ def portal_url(user: User, return_url: str) -> str:
     """Stripe's customer portal for this member (card, invoices, renewal)."""
     membership = membership_of(user)
     if membership is None or not membership.stripe_customer_id:
-        raise BillingError("You have no card payments to manage yet.")
+        raise BillingError(_("You have no card payments to manage yet."))
     gw = require_gateway()
     try:
         return gw.portal_url(customer_id=membership.stripe_customer_id, return_url=return_url)

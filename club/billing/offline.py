@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from club.billing.dates import end_of_day
 from club.billing.errors import BillingError
 from club.billing.subscriptions import locked_membership
@@ -34,13 +36,13 @@ def record_offline_payment(membership_id: int, *, amount_cents: int, paid_on: da
                            period_start: date, period_end: date, includes_initiation: bool, actor: User) -> Payment:
     """An admin records money the club received outside Stripe; it pays for the period given."""
     if amount_cents <= 0:
-        raise BillingError("Enter the amount received.")
+        raise BillingError(_("Enter the amount received."))
     if period_end < period_start:
-        raise BillingError("The period must end on or after the day it starts.")
+        raise BillingError(_("The period must end on or after the day it starts."))
     begin_write()
     membership = locked_membership(membership_id)
     if _has_live_stripe_subscription(membership):
-        raise BillingError("This member pays by card through Stripe; cancel that subscription first.")
+        raise BillingError(_("This member pays by card through Stripe; cancel that subscription first."))
     reference = reference.strip()
     duplicate = db.session.scalars(db.select(Payment).where(
         Payment.membership_id == membership.id, Payment.source == "offline", Payment.amount_cents == amount_cents,
@@ -71,11 +73,11 @@ def record_offline_payment(membership_id: int, *, amount_cents: int, paid_on: da
 def grant_complimentary(membership_id: int, *, ends_on: date | None, reason: str, actor: User) -> Membership:
     """An admin gives a membership free of charge, open-ended or until a date."""
     if ends_on is not None and end_of_day(ends_on) <= utcnow():
-        raise BillingError("The end date must be in the future.")
+        raise BillingError(_("The end date must be in the future."))
     begin_write()
     membership = locked_membership(membership_id)
     if _has_live_stripe_subscription(membership):
-        raise BillingError("This member pays by card through Stripe; cancel that subscription first.")
+        raise BillingError(_("This member pays by card through Stripe; cancel that subscription first."))
     membership.kind = "complimentary"
     membership.current_period_end = end_of_day(ends_on) if ends_on else None
     membership.grace_until = None

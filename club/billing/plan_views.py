@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from club.billing import catalogue, plans
@@ -44,7 +45,7 @@ def admin_billing_settings():
         return _render_list(form, 400)
     warning = plans.save_settings(currency=form.currency.data, promotion_codes=form.promotion_codes.data,
                                   payment_instructions=form.payment_instructions.data or "", actor=current_user)
-    flash(warning or "Billing settings saved.", "error" if warning else "success")
+    flash(warning or _("Billing settings saved."), "error" if warning else "success")
     return redirect(url_for("billing.plans.admin_plans"), 303)
 
 
@@ -80,7 +81,7 @@ def admin_new_plan():
         except BillingError as exc:
             form.name.errors = [*form.name.errors, str(exc)]
         else:
-            flash(warning or f"Plan “{plan.name}” created.", "error" if warning else "success")
+            flash(warning or _("Plan “%(name)s” created.", name=plan.name), "error" if warning else "success")
             return redirect(url_for("billing.plans.admin_plan", plan_id=plan.id), 303)
     return _render_plan(None, form, 400 if form.errors else 200)
 
@@ -96,8 +97,8 @@ def admin_plan(plan_id: int):
         except BillingError as exc:
             form.name.errors = [*form.name.errors, str(exc)]
         else:
-            flash(warning or "Plan saved. New members pay the new prices; existing members keep theirs "
-                             "until you move them.", "error" if warning else "success")
+            flash(warning or _("Plan saved. New members pay the new prices; existing members keep theirs "
+                               "until you move them."), "error" if warning else "success")
             return redirect(url_for("billing.plans.admin_plan", plan_id=plan.id), 303)
     return _render_plan(plan, form, 400 if form.errors else 200)
 
@@ -109,8 +110,8 @@ def admin_plan_active(plan_id: int):
         plan, warning = plans.set_active(plan_id, request.form.get("active") == "yes", actor=current_user)
     except BillingError:
         abort(404)
-    flash(warning or (f"“{plan.name}” is offered again." if plan.active else
-                      f"“{plan.name}” is retired: nobody new can choose it; its members keep it."),
+    flash(warning or (_("“%(name)s” is offered again.", name=plan.name) if plan.active else
+                      _("“%(name)s” is retired: nobody new can choose it; its members keep it.", name=plan.name)),
           "error" if warning else "success")
     return redirect(url_for("billing.plans.admin_plan", plan_id=plan_id), 303)
 
@@ -125,5 +126,5 @@ def admin_move_member(plan_id: int, membership_id: int):
         except BillingError as exc:
             flash(str(exc), "error")
     else:
-        flash("Choose the plan to move them to.", "error")
+        flash(_("Choose the plan to move them to."), "error")
     return redirect(url_for("billing.plans.admin_plan", plan_id=plan_id), 303)

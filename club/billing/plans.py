@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from babel.numbers import get_currency_precision
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -56,8 +57,8 @@ def sync_to_stripe(plans: list[Plan]) -> str | None:
     except GatewayError as exc:
         db.session.rollback()
         log.warning("stripe sync of plans %s failed: %s", [plan.id for plan in plans], exc)
-        return ("Saved, but Stripe could not be updated just now, so members are still offered the old "
-                "prices. Save again in a moment, or run `flask --app wsgi stripe-sync`.")
+        return _("Saved, but Stripe could not be updated just now, so members are still offered the old "
+                 "prices. Save again in a moment, or run `flask --app wsgi stripe-sync`.")
     return None
 
 
@@ -68,7 +69,7 @@ def save_plan(plan_id: int | None, amounts: PlanAmounts, *, actor: User) -> tupl
     plan = Plan() if plan_id is None else db.session.get(Plan, plan_id)
     if plan is None:
         db.session.rollback()
-        raise BillingError("That plan does not exist.")
+        raise BillingError(_("That plan does not exist."))
     before = {k: getattr(plan, k, None) for k in ("name", "monthly_cents", "annual_cents", "initiation_cents")}
     plan.name, plan.description = name, amounts.description.strip()
     plan.monthly_cents, plan.annual_cents = amounts.monthly_cents, amounts.annual_cents
@@ -84,7 +85,7 @@ def save_plan(plan_id: int | None, amounts: PlanAmounts, *, actor: User) -> tupl
         if plan_id is None and twin is not None and (twin.monthly_cents, twin.annual_cents, twin.initiation_cents) \
                 == (amounts.monthly_cents, amounts.annual_cents, amounts.initiation_cents):
             return twin, None  # the same form sent twice at once: one plan
-        raise BillingError("There is already a plan with that name.") from None
+        raise BillingError(_("There is already a plan with that name.")) from None
     after = {k: getattr(plan, k) for k in before}
     audit.record("billing.plan_saved", actor=actor, subject=plan, created=plan_id is None,
                  changed=sorted(k for k in after if before[k] != after[k]), **after)
@@ -98,7 +99,7 @@ def set_active(plan_id: int, active: bool, *, actor: User) -> tuple[Plan, str | 
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         db.session.rollback()
-        raise BillingError("That plan does not exist.")
+        raise BillingError(_("That plan does not exist."))
     if plan.active != active:
         plan.active = active
         audit.record("billing.plan_retired" if not active else "billing.plan_offered", actor=actor, subject=plan)
@@ -126,18 +127,18 @@ def move_member(membership_id: int, plan_id: int, *, actor: User) -> str:
     target = db.session.get(Plan, plan_id)
     membership = db.session.get(Membership, membership_id)
     if target is None or membership is None:
-        raise BillingError("That plan or membership does not exist.")
+        raise BillingError(_("That plan or membership does not exist."))
     gw = gateway()
     sub_id = membership.stripe_subscription_id
     if gw is not None and membership.kind == "stripe" and sub_id and states.has_access(membership.state):
         warning = sync_to_stripe([target])
         if warning:
-            raise BillingError("Stripe could not be reached; nothing was changed. Please try again shortly.")
+            raise BillingError(_("Stripe could not be reached; nothing was changed. Please try again shortly."))
         try:
             sub = gw.subscription(sub_id)
             price_id = target.stripe_annual_price_id if sub.interval == "year" else target.stripe_monthly_price_id
             if not price_id:
-                raise BillingError("That plan has no price in Stripe yet.")
+                raise BillingError(_("That plan has no price in Stripe yet."))
             moved = gw.move_subscription(sub, price_id=price_id, plan_id=target.id,
                                          idempotency_key=f"move-{sub.id}-{price_id}")
         except GatewayError as exc:
@@ -149,13 +150,13 @@ def move_member(membership_id: int, plan_id: int, *, actor: User) -> str:
         audit.record("billing.plan_moved", actor=actor, subject=locked, plan_id=target.id, price=price_id,
                      subscription=sub.id)
         db.session.commit()
-        return f"Moved to {target.name}; Stripe charges the new price from now on, prorated."
+        return _("Moved to %(plan)s; Stripe charges the new price from now on, prorated.", plan=target.name)
     begin_write()
     locked = locked_membership(membership_id)
     locked.plan_id = target.id
     audit.record("billing.plan_moved", actor=actor, subject=locked, plan_id=target.id)
     db.session.commit()
-    return f"Moved to {target.name}."
+    return _("Moved to %(plan)s.", plan=target.name)
 
 
 def save_settings(*, currency: str, promotion_codes: bool, payment_instructions: str, actor: User) -> str | None:

@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask, current_app
 from flask.sansio.app import App
+from flask_babel import gettext as _
 
 from club.billing import rules
 from club.billing.errors import BillingError
@@ -48,5 +49,5 @@ def require_gateway() -> StripeGateway:
     """The gateway, or a BillingError saying the club takes no card payments."""
     gw = gateway()
     if gw is None:
-        raise BillingError("Payment by card is not set up for this club; the club arranges payment with you.")
+        raise BillingError(_("Payment by card is not set up for this club; the club arranges payment with you."))
     return gw

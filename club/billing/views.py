@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from club.billing import admin_lists, offline, plan_views
+from club.billing import admin_lists, labels, offline, plan_views
 from club.billing.checkout import confirm_checkout, portal_url, start_checkout
 from club.billing.errors import BillingError
 from club.billing.forms import ComplimentaryForm, OfflinePaymentForm, PlanForm, SuspendForm
@@ -14,8 +15,8 @@ from club.billing.webhooks import handle_webhook
 from club.core.inputs import search_words
 from club.core.links import public_url_for
 from club.core.security import allow_stripe, roles_required
+from club.core.templating import format_local
 from club.extensions import csrf, limiter
-from club.membership import states
 from club.membership.suspension import SuspensionError, reinstate, suspend
 from club.models.user import ROLE_ADMIN
 
@@ -35,7 +36,8 @@ bp.record_once(lambda state: check_stripe_config(state.app))
 
 @bp.context_processor
 def _state_labels():
-    return {"labels": states.LABELS}
+    return {"labels": labels.STATES, "kind_labels": labels.KINDS, "kind_short": labels.KINDS_SHORT,
+            "plan_labels": labels.PLANS, "source_labels": labels.SOURCES, "change_labels": labels.CHANGES}
 
 
 # Member ---------------------------------------------------------------------------------------
@@ -137,7 +139,8 @@ def admin_record_payment(membership_id: int):
                 reference=form.reference.data or "", period_start=form.period_start.data,
                 period_end=form.period_end.data, includes_initiation=form.includes_initiation.data,
                 actor=current_user)
-            flash(f"Payment recorded; the membership is paid until {payment.period_end:%d %B %Y}.", "success")
+            flash(_("Payment recorded; the membership is paid until %(day)s.",
+                    day=format_local(payment.period_end, "long_date")), "success")
             return redirect(url_for("billing.admin_membership", membership_id=membership_id), 303)
         except BillingError as exc:
             form.amount.errors = [*form.amount.errors, str(exc)]
@@ -152,7 +155,7 @@ def admin_grant_complimentary(membership_id: int):
         try:
             offline.grant_complimentary(membership_id, ends_on=form.ends_on.data, reason=form.reason.data,
                                         actor=current_user)
-            flash("Complimentary membership granted.", "success")
+            flash(_("Complimentary membership granted."), "success")
             return redirect(url_for("billing.admin_membership", membership_id=membership_id), 303)
         except BillingError as exc:
             form.ends_on.errors = [*form.ends_on.errors, str(exc)]
@@ -168,10 +171,10 @@ def admin_suspension(membership_id: int):
         try:
             if reinstating:
                 reinstate(membership_id, reason=form.reason.data, actor=current_user)
-                flash("Membership reinstated.", "success")
+                flash(_("Membership reinstated."), "success")
             else:
                 suspend(membership_id, reason=form.reason.data, actor=current_user)
-                flash("Membership suspended; the member has been signed out.", "success")
+                flash(_("Membership suspended; the member has been signed out."), "success")
             return redirect(url_for("billing.admin_membership", membership_id=membership_id), 303)
         except SuspensionError as exc:
             form.reason.errors = [*form.reason.errors, str(exc)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -59,16 +60,17 @@ def book(user: User, event_id: int, guests: int) -> BookingOutcome:
         if event is None or not may_see(user, event):
             raise EventNotFound()
         if not has_member_access(user):
-            raise EventError("Booking is for members. Staff without a membership manage events instead.")
+            raise EventError(_("Booking is for members. Staff without a membership manage events instead."))
         if event.state != EVENT_PUBLISHED:
-            raise EventError("This event has been called off." if event.state == EVENT_CANCELLED
-                             else "This event is not open for booking yet.")
+            raise EventError(_("This event has been called off.") if event.state == EVENT_CANCELLED
+                             else _("This event is not open for booking yet."))
         now = utcnow()
         if event.starts_at <= now:
-            raise EventError("This event has already begun.")
+            raise EventError(_("This event has already begun."))
         if not rules.guests_allowed(guests, event.max_guests):
-            raise EventError(f"You may bring up to {event.max_guests} guest{'s' if event.max_guests != 1 else ''}."
-                             if event.max_guests else "This event is for members only, without guests.", "guests")
+            raise EventError(ngettext("You may bring up to %(num)d guest.", "You may bring up to %(num)d guests.",
+                                      event.max_guests)
+                             if event.max_guests else _("This event is for members only, without guests."), "guests")
         booking = db.session.scalars(select(Booking).where(Booking.event_id == event.id,
                                                            Booking.user_id == user_id)).first()
         if booking is not None and booking.state in ACTIVE_BOOKING_STATES:
@@ -86,8 +88,8 @@ def book(user: User, event_id: int, guests: int) -> BookingOutcome:
             booking.state = BOOKING_CONFIRMED
             booking.confirmed_at = now
             event.seats_taken += 1 + guests
-            send_mail(user.email, f"Booked: {event.title}", "event_booked", user=user, event=event,
-                      booking=booking, link=event_link(event))
+            send_mail(user.email, _l("Booked: %(title)s", title=event.title), "event_booked",
+                      language=user.language, user=user, event=event, booking=booking, link=event_link(event))
         else:
             booking.state = BOOKING_WAITLISTED
             booking.confirmed_at = None
@@ -104,14 +106,18 @@ def cancel_booking(user: User, event_id: int) -> Booking:
         booking = db.session.scalars(select(Booking).where(Booking.event_id == event.id,
                                                            Booking.user_id == user.id)).first()
         if booking is None or booking.state not in ACTIVE_BOOKING_STATES:
-            raise EventError("You have no booking for this event.")
+            raise EventError(_("You have no booking for this event."))
         now = utcnow()
         if not rules.may_cancel(state=booking.state, starts_at=event.starts_at,
                                 cutoff_hours=event.cancel_cutoff_hours, now=now):
             closes = rules.cancellation_closes_at(event.starts_at, event.cancel_cutoff_hours)
-            raise EventError(
-                f"Cancellation closed {event.cancel_cutoff_hours} hours before the start "
-                f"({_local(closes)}). Your seat is kept for you; if you cannot come, please tell your host.")
+            # Shown on the page of the person cancelling: the date in the language they read.
+            raise EventError(ngettext(
+                "Cancellation closed %(num)d hour before the start (%(closes)s). "
+                "Your seat is kept for you; if you cannot come, please tell your host.",
+                "Cancellation closed %(num)d hours before the start (%(closes)s). "
+                "Your seat is kept for you; if you cannot come, please tell your host.",
+                event.cancel_cutoff_hours, closes=format_local(closes, "datetime")))
         _release(event, booking, BOOKING_CANCELLED, now)
         promote_waitlist(event, now)
         db.session.commit()
@@ -139,8 +145,9 @@ def promote_waitlist(event: Event, now: datetime) -> list[Booking]:
         booking.state = BOOKING_CONFIRMED
         booking.confirmed_at = now
         event.seats_taken += booking.party_size
-        send_mail(booking.user.email, f"A seat is yours: {event.title}", "event_promoted", user=booking.user,
-                  event=event, booking=booking, link=event_link(event))
+        send_mail(booking.user.email, _l("A seat is yours: %(title)s", title=event.title), "event_promoted",
+                  language=booking.user.language, user=booking.user, event=event, booking=booking,
+                  link=event_link(event))
     return promoted
 
 
@@ -199,7 +206,3 @@ def upcoming_booking_counts(user_ids: list[int]) -> dict[int, int]:
     counts = {uid: 0 for uid in user_ids}
     counts.update({uid: n for uid, n in rows})
     return counts
-
-
-def _local(value: datetime) -> str:
-    return format_local(value, "datetime")

@@ -3,6 +3,7 @@ every few minutes: each mail is claimed in the database before it is sent, so no
 from __future__ import annotations
 
 import click
+from flask_babel import ngettext
 
 from club.events import mailings
 
@@ -11,14 +12,14 @@ from club.events import mailings
 def send_reminders() -> None:
     """Mail each booked member once, about a day before their event."""
     sent = mailings.send_reminders()
-    click.echo(f"{sent} reminder{'s' if sent != 1 else ''} sent.")
+    click.echo(ngettext("%(num)d reminder sent.", "%(num)d reminders sent.", sent))
 
 
 @click.command("send-feedback-requests")
 def send_feedback_requests() -> None:
     """After an event, ask those who attended to rate it (once each)."""
     sent = mailings.send_feedback_requests()
-    click.echo(f"{sent} feedback request{'s' if sent != 1 else ''} sent.")
+    click.echo(ngettext("%(num)d feedback request sent.", "%(num)d feedback requests sent.", sent))
 
 
 commands = [send_reminders, send_feedback_requests]

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -52,9 +53,9 @@ def check_in(user: User | None, event_id: int, booking_id: int, attendance: str 
     event = staff_event(user, event_id)
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.event_id != event.id or booking.state != BOOKING_CONFIRMED:
-        raise EventError("Only confirmed bookings can be checked in.")
+        raise EventError(_("Only confirmed bookings can be checked in."))
     if attendance not in (ATTENDED, NO_SHOW, None):
-        raise EventError("Unknown attendance.")
+        raise EventError(_("Unknown attendance."))
     booking.attendance = attendance
     booking.checked_in_at = utcnow() if attendance else None
     db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from club.events import rules
@@ -40,11 +41,11 @@ def give_feedback(user: User, event_id: int, rating: int, comment: str) -> Event
                                                        Booking.user_id == user.id)).first()
     feedback_given, may_give_feedback = feedback_status(user, event, booking, utcnow())
     if feedback_given:
-        raise EventError("You have already shared your thoughts on this event. Thank you.")
+        raise EventError(_("You have already shared your thoughts on this event. Thank you."))
     if not may_give_feedback:
-        raise EventError("Feedback is open to those who attended, once the event is over.")
+        raise EventError(_("Feedback is open to those who attended, once the event is over."))
     if not 1 <= rating <= 5:
-        raise EventError("Choose a rating from 1 to 5.", "rating")
+        raise EventError(_("Choose a rating from 1 to 5."), "rating")
     feedback = EventFeedback(event_id=event.id, user_id=user.id, rating=rating, comment=(comment or "").strip())
     db.session.add(feedback)
     try:
@@ -53,6 +54,6 @@ def give_feedback(user: User, event_id: int, rating: int, comment: str) -> Event
         db.session.rollback()
         if db.session.scalar(select(EventFeedback.id).where(EventFeedback.event_id == event_id,
                                                             EventFeedback.user_id == user.id)) is not None:
-            raise EventError("You have already shared your thoughts on this event. Thank you.") from exc
+            raise EventError(_("You have already shared your thoughts on this event. Thank you.")) from exc
         raise
     return feedback

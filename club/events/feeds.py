@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from club.core import audit, settings
+from club.core.i18n import language_or_default
 from club.core.links import public_url_for
 from club.core.tokens import Signer, TokenExpired, TokenInvalid
 from club.events import calendar as ical
@@ -67,7 +69,10 @@ def feed_ics(token: str) -> bytes:
         .where(Booking.user_id == user.id, Booking.state == BOOKING_CONFIRMED,
                Event.state.in_((EVENT_PUBLISHED, EVENT_CANCELLED)), Event.ends_at >= since)
         .order_by(Event.starts_at)))
-    return ical.calendar_for(events, name=f"{settings.get('club_name')}: my events", link=event_link)
+    # A calendar app asks without a cookie or a language of its own: the feed speaks its owner's.
+    with force_locale(language_or_default(user.language)):
+        name = _("%(club)s: my events", club=settings.get("club_name"))
+    return ical.calendar_for(events, name=name, link=event_link)
 
 
 def event_ics(user: User | None, event_id: int) -> tuple[Event, bytes]:

@@ -92,7 +92,9 @@ class MonthPage:
 
     @property
     def title(self) -> str:
-        return format_local(date(self.year, self.month, 1), "long_month_year")
+        # A heading: Russian writes a month in lower case ("декабрь 2026 г."), a heading starts upper.
+        text = format_local(date(self.year, self.month, 1), "long_month_year")
+        return text[:1].upper() + text[1:]
 
 
 def month_page(user: User, year: int | None = None, month: int | None = None) -> MonthPage:

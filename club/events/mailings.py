@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -47,8 +48,9 @@ def send_reminders(now: datetime | None = None) -> int:
     for booking_id in due:
         booking = _claim(Booking.reminder_sent_at, booking_id, now)
         if booking is not None:
-            send_mail(booking.user.email, f"Tomorrow: {booking.event.title}", "event_reminder", user=booking.user,
-                      event=booking.event, booking=booking, link=event_link(booking.event))
+            send_mail(booking.user.email, _l("Tomorrow: %(title)s", title=booking.event.title), "event_reminder",
+                      language=booking.user.language, user=booking.user, event=booking.event, booking=booking,
+                      link=event_link(booking.event))
             db.session.commit()
             sent += 1
     return sent
@@ -72,8 +74,9 @@ def send_feedback_requests(now: datetime | None = None) -> int:
     for booking_id in due:
         booking = _claim(Booking.feedback_requested_at, booking_id, now)
         if booking is not None:
-            send_mail(booking.user.email, f"How was {booking.event.title}?", "event_feedback_request",
-                      user=booking.user, event=booking.event, link=f"{event_link(booking.event)}/feedback")
+            send_mail(booking.user.email, _l("How was %(title)s?", title=booking.event.title),
+                      "event_feedback_request", language=booking.user.language, user=booking.user,
+                      event=booking.event, link=f"{event_link(booking.event)}/feedback")
             db.session.commit()
             sent += 1
     return sent

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -83,15 +84,15 @@ def local_to_utc(value: datetime) -> datetime:
 
 def _check_draft(draft: EventDraft) -> None:
     if draft.ends_at <= draft.starts_at:
-        raise EventError("The end must be after the start.", "ends_at")
+        raise EventError(_("The end must be after the start."), "ends_at")
     if draft.visibility not in (VISIBLE_TO_MEMBERS, INVITE_ONLY):
-        raise EventError("Choose who may see the event.", "visibility")
+        raise EventError(_("Choose who may see the event."), "visibility")
     if draft.visibility == INVITE_ONLY and not draft.invited_ids:
-        raise EventError("Name at least one member for an invite-only event.", "invited_ids")
+        raise EventError(_("Name at least one member for an invite-only event."), "invited_ids")
     if draft.host_id is not None:
         host = db.session.get(User, draft.host_id)
         if host is None or not host.is_staff:
-            raise EventError("The host must be a curator or admin.", "host_id")
+            raise EventError(_("The host must be a curator or admin."), "host_id")
 
 
 def _apply(event: Event, draft: EventDraft, actor: User) -> None:
@@ -119,7 +120,7 @@ def create_event(actor: User, draft: EventDraft) -> Event:
         raise EventNotFound()
     _check_draft(draft)
     if draft.starts_at <= utcnow():
-        raise EventError("The start must be in the future.", "starts_at")
+        raise EventError(_("The start must be in the future."), "starts_at")
     # A double submit (or a second click while the first is on its way) must not make two events:
     # the same person creating the same title at the same start within minutes is the same event.
     begin_write()
@@ -151,10 +152,11 @@ def update_event(actor: User, event_id: int, draft: EventDraft) -> Event:
         if event is None:
             raise EventNotFound()
         if event.state == EVENT_CANCELLED:
-            raise EventError("This event has been called off and can no longer be changed.")
+            raise EventError(_("This event has been called off and can no longer be changed."))
         if draft.capacity < event.seats_taken:
-            raise EventError(f"{event.seats_taken} seats are already confirmed; the capacity cannot be lower.",
-                             "capacity")
+            raise EventError(ngettext("%(num)d seat is already confirmed; the capacity cannot be lower.",
+                                      "%(num)d seats are already confirmed; the capacity cannot be lower.",
+                                      event.seats_taken), "capacity")
         moved = draft.starts_at != event.starts_at
         _apply(event, draft, actor)
         event.sequence += 1
@@ -178,9 +180,9 @@ def update_event(actor: User, event_id: int, draft: EventDraft) -> Event:
 def publish_event(actor: User, event_id: int) -> Event:
     event = staff_event(actor, event_id)
     if event.state != EVENT_DRAFT:
-        raise EventError("Only a draft can be published.")
+        raise EventError(_("Only a draft can be published."))
     if event.starts_at <= utcnow():
-        raise EventError("This event's start has passed; change the date before publishing.")
+        raise EventError(_("This event's start has passed; change the date before publishing."))
     event.state = EVENT_PUBLISHED
     event.published_at = utcnow()
     event.sequence += 1
@@ -198,7 +200,7 @@ def call_off_event(actor: User, event_id: int) -> int:
         if event is None:
             raise EventNotFound()
         if event.state == EVENT_CANCELLED:
-            raise EventError("This event has already been called off.")
+            raise EventError(_("This event has already been called off."))
         was_published = event.state == EVENT_PUBLISHED
         event.state = EVENT_CANCELLED
         event.cancelled_at = utcnow()
@@ -209,8 +211,9 @@ def call_off_event(actor: User, event_id: int) -> int:
                                                                 Booking.state.in_(ACTIVE_BOOKING_STATES))
                                           .options(selectinload(Booking.user)))
             for booking in bookings:
-                send_mail(booking.user.email, f"Called off: {event.title}", "event_cancelled", user=booking.user,
-                          event=event, booking=booking, link=event_link(event))
+                send_mail(booking.user.email, _l("Called off: %(title)s", title=event.title), "event_cancelled",
+                          language=booking.user.language, user=booking.user, event=event, booking=booking,
+                          link=event_link(event))
                 told += 1
         audit.record("event.cancelled", actor=actor, subject=event, told=told)
         db.session.commit()

@@ -3,6 +3,7 @@ staff's pages to create, publish, call off and check in. Events a person may not
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 
 from club.core.inputs import search_words
@@ -15,6 +16,9 @@ from club.events.forms import BookingForm, CheckInForm, EventForm, FeedbackForm
 from club.extensions import csrf, limiter
 
 bp = Blueprint("events", __name__)
+
+# What the door list says of a mark, in the flash after check-in (the stored codes stay English).
+ATTENDANCE_MARKS = {None: _l("not marked"), "attended": _l("attended"), "no_show": _l("no show")}
 
 # A member who loses access gives up their future seats, whichever feature changed the membership.
 
@@ -75,10 +79,10 @@ def book(event_id: int):
         flash(str(exc), "error")
         return redirect(url_for("events.show", event_id=event_id))
     messages = {
-        "confirmed": ("You are booked. We look forward to seeing you.", "success"),
-        "waitlisted": ("The event is full, so you are on the waitlist. We will write the moment a seat is yours.",
+        "confirmed": (_("You are booked. We look forward to seeing you."), "success"),
+        "waitlisted": (_("The event is full, so you are on the waitlist. We will write the moment a seat is yours."),
                        "info"),
-        "already": ("You already have a booking for this event.", "info"),
+        "already": (_("You already have a booking for this event."), "info"),
     }
     flash(*messages[result.outcome])
     return redirect(url_for("events.show", event_id=event_id))
@@ -91,8 +95,8 @@ def cancel(event_id: int):
         abort(404)
     try:
         booking = bookings.cancel_booking(user, event_id)
-        flash("Your place on the waitlist is given up." if booking.confirmed_at is None
-              else "Your booking is cancelled and your seat passed on. Thank you for letting us know.", "success")
+        flash(_("Your place on the waitlist is given up.") if booking.confirmed_at is None
+              else _("Your booking is cancelled and your seat passed on. Thank you for letting us know."), "success")
     except EventError as exc:
         flash(str(exc), "error")
     return redirect(url_for("events.show", event_id=event_id))
@@ -118,8 +122,8 @@ def calendar_feed(token: str):
 @member_required
 def regenerate_feed():
     feeds.regenerate_feed(_viewer())
-    flash("Your calendar feed has a new address. Calendars subscribed to the old one no longer update: "
-          "add the new one.", "success")
+    flash(_("Your calendar feed has a new address. Calendars subscribed to the old one no longer update: "
+            "add the new one."), "success")
     return redirect(url_for("events.index") + "#calendar-feed")
 
 
@@ -132,7 +136,7 @@ def feedback(event_id: int):
     if request.method == "POST" and form.validate():
         try:
             give_feedback(user, event_id, form.rating.data, form.comment.data)
-            flash("Thank you. Your host will read every word.", "success")
+            flash(_("Thank you. Your host will read every word."), "success")
             return redirect(url_for("events.show", event_id=event_id))
         except EventError as exc:
             if exc.field:
@@ -166,7 +170,7 @@ def _save(form: EventForm, save, event=None):
     if form.validate_on_submit():
         try:
             saved = save(_draft(form))
-            flash("Event saved." if event else "Draft saved. Publish it when it is ready for members.", "success")
+            flash(_("Event saved.") if event else _("Draft saved. Publish it when it is ready for members."), "success")
             return redirect(url_for("events.show", event_id=saved.id))
         except EventError as exc:
             if exc.field and hasattr(form, exc.field):
@@ -201,7 +205,7 @@ def publish(event_id: int):
     _staff_only()
     try:
         manage.publish_event(_viewer(), event_id)
-        flash("Published: members can now see and book it.", "success")
+        flash(_("Published: members can now see and book it."), "success")
     except EventError as exc:
         flash(str(exc), "error")
     return redirect(url_for("events.show", event_id=event_id))
@@ -212,7 +216,8 @@ def call_off(event_id: int):
     _staff_only()
     try:
         told = manage.call_off_event(_viewer(), event_id)
-        flash(f"The event is called off. {told} {'person was' if told == 1 else 'people were'} told.", "success")
+        flash(ngettext("The event is called off. %(num)d person was told.",
+                       "The event is called off. %(num)d people were told.", told), "success")
     except EventError as exc:
         flash(str(exc), "error")
     return redirect(url_for("events.show", event_id=event_id))
@@ -238,8 +243,8 @@ def check_in(event_id: int, booking_id: int):
         abort(400)
     try:
         booking = door.check_in(_viewer(), event_id, booking_id, form.attendance.data or None)
-        flash(f"{booking.user.full_name}: {'not marked' if not booking.attendance else booking.attendance.replace('_', ' ')}.",
-              "success")
+        flash(_("%(name)s: %(mark)s.", name=booking.user.full_name,
+                mark=ATTENDANCE_MARKS.get(booking.attendance or None, booking.attendance)), "success")
     except EventError as exc:
         flash(str(exc), "error")
     return redirect(url_for("events.attendees", event_id=event_id) + f"#booking-{booking_id}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from club.applications import export as applications_export
@@ -94,10 +95,11 @@ def _requests(user: User) -> list[dict]:
         .options(selectinload(CuratorRequest.messages).selectinload(RequestMessage.author))
         .order_by(CuratorRequest.id)
     )
+    you, the_club = _("you"), _("the club")  # the keys stay English; what a person reads is in their language
     return [{
-        "topic": request_states.TOPIC_LABELS.get(r.topic, r.topic), "state": r.state,
+        "topic": str(request_states.TOPIC_LABELS.get(r.topic, r.topic)), "state": r.state,
         "created_at": r.created_at, "closed_at": r.closed_at,
-        "messages": [{"from": "you" if m.author_id == user.id else (m.author.full_name if m.author else "the club"),
+        "messages": [{"from": you if m.author_id == user.id else (m.author.full_name if m.author else the_club),
                       "at": m.created_at, "text": m.body} for m in r.messages],
     } for r in rows]
 

@@ -7,6 +7,7 @@ request rows without their text. Everything that names or describes the person i
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from club.core import audit, erasure
 from club.core.mail import send_mail
@@ -43,7 +44,7 @@ def leave_club(user: User, reason: str = "") -> str:
     when the membership loses access.
     """
     if not may_cancel(user):
-        raise LeavingError("Your membership is not one that can be cancelled now.")
+        raise LeavingError(_("Your membership is not one that can be cancelled now."))
     from club.billing.cancellation import cancel_membership
     from club.billing.errors import BillingError
 
@@ -61,10 +62,10 @@ def leave_club(user: User, reason: str = "") -> str:
 def delete_account(user: User, password: str) -> None:
     """Erase the member's personal data after checking their password. The caller logs them out."""
     if not verify_password(user.password_hash, password or ""):
-        raise LeavingError("That password is not right.", field="password")
+        raise LeavingError(_("That password is not right."), field="password")
     if user.is_staff:
-        raise LeavingError("Staff accounts are closed by the admin: ask them to remove your role first.")
-    user_id, name, email = user.id, user.full_name, user.email
+        raise LeavingError(_("Staff accounts are closed by the admin: ask them to remove your role first."))
+    user_id, name, email, language = user.id, user.full_name, user.email, user.language
     membership = membership_of(user)
     if membership is not None:
         # Billing deletes the member's Stripe customer, whatever the state: its subscriptions end
@@ -76,7 +77,8 @@ def delete_account(user: User, password: str) -> None:
         try:
             close_at_stripe(user)
         except BillingError as exc:
-            raise LeavingError(f"We could not stop your payments just now ({exc}). Please try again shortly.") from exc
+            raise LeavingError(_("We could not stop your payments just now (%(problem)s). Please try again shortly.",
+                                  problem=str(exc))) from exc
     if membership is not None and membership.state != states.ENDED:
         # A deleted account cannot wait for the period end: access ends now, and events
         # releases the bookings on the state change.
@@ -87,6 +89,6 @@ def delete_account(user: User, password: str) -> None:
     account_deleted.send(current_app._get_current_object(), user_id=user_id)
     audit.record("account.deleted", actor=user, subject=user)
     # Sent to the address we just erased, after the commit: the last thing we ever send them.
-    send_mail(email, "Your account is deleted", "member_deleted", name=name)
+    send_mail(email, _l("Your account is deleted"), "member_deleted", language=language, name=name)
     db.session.commit()
 

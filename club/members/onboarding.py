@@ -3,16 +3,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 RULES = "rules"
 PROFILE = "profile"
 DIRECTORY = "directory"
 HELLO = "hello"
+LABELS = {
+    RULES: _l("Accept the club rules"),
+    PROFILE: _l("Complete your profile"),
+    DIRECTORY: _l("Choose what other members see"),
+    HELLO: _l("Say hello to your curator"),
+}
 
 
 @dataclass(frozen=True)
 class Step:
     key: str
-    label: str
+    label: str  # a lazy string: read in the language of the page that shows it
     done: bool
 
 
@@ -43,10 +51,10 @@ def profile_is_complete(profile) -> bool:
 def checklist(*, rules_accepted: bool, profile_complete: bool, directory_chosen: bool, said_hello: bool,
               has_curator: bool = True) -> Checklist:
     steps = [
-        Step(RULES, "Accept the club rules", rules_accepted),
-        Step(PROFILE, "Complete your profile", profile_complete),
-        Step(DIRECTORY, "Choose what other members see", directory_chosen),
+        Step(RULES, LABELS[RULES], rules_accepted),
+        Step(PROFILE, LABELS[PROFILE], profile_complete),
+        Step(DIRECTORY, LABELS[DIRECTORY], directory_chosen),
     ]
     if has_curator:  # nobody to greet until a curator is assigned
-        steps.append(Step(HELLO, "Say hello to your curator", said_hello))
+        steps.append(Step(HELLO, LABELS[HELLO], said_hello))
     return Checklist(tuple(steps))

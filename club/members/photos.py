@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import secrets
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import select
@@ -33,15 +34,15 @@ def reencode(stream) -> bytes:
     """Read an uploaded image (at most MAX_BYTES) and return a clean JPEG of at most MAX_SIDE."""
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise PhotoRejected(f"Please choose a photo under {MAX_BYTES // (1024 * 1024)} MB.")
+        raise PhotoRejected(_("Please choose a photo under %(size)d MB.", size=MAX_BYTES // (1024 * 1024)))
     if not data:
-        raise PhotoRejected("That file is empty.")
+        raise PhotoRejected(_("That file is empty."))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ACCEPTED_FORMATS:
-                raise PhotoRejected("Please choose a JPEG, PNG or WebP photo.")
+                raise PhotoRejected(_("Please choose a JPEG, PNG or WebP photo."))
             if probe.width * probe.height > MAX_PIXELS:
-                raise PhotoRejected("That photo is too large in pixels; please choose a smaller one.")
+                raise PhotoRejected(_("That photo is too large in pixels; please choose a smaller one."))
             probe.verify()
         with Image.open(io.BytesIO(data)) as source:
             source.load()
@@ -55,7 +56,7 @@ def reencode(stream) -> bytes:
     except PhotoRejected:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        raise PhotoRejected("That file could not be read as a photo.") from exc
+        raise PhotoRejected(_("That file could not be read as a photo.")) from exc
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -10,18 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 SELF = "self"
 STAFF = "staff"
 MEMBER = "member"
 
 # The fields a member may choose to show, in the order pages show them.
-FIELDS: dict[str, str] = {
-    "photo": "Photo",
-    "work": "Occupation and company",
-    "city": "City",
-    "interests": "Interests",
-    "bio": "Short bio",
-    "links": "Links",
+FIELDS = {
+    "photo": _l("Photo"),
+    "work": _l("Occupation and company"),
+    "city": _l("City"),
+    "interests": _l("Interests"),
+    "bio": _l("Short bio"),
+    "links": _l("Links"),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
@@ -46,7 +47,7 @@ def curator_of(member: User) -> User | None:
 def open_request(member: User, topic: str, body: str) -> CuratorRequest:
     """The member asks their curator for something; the curator is told by mail."""
     if topic not in rs.TOPICS and topic != rs.HELLO:
-        raise RequestError("Choose what your request is about.")
+        raise RequestError(_("Choose what your request is about."))
     body = _clean(body)
     _one_at_a_time(member.id)
     curator = curator_of(member)
@@ -67,7 +68,7 @@ def open_request(member: User, topic: str, body: str) -> CuratorRequest:
 def say_hello(member: User, body: str) -> CuratorRequest:
     """The onboarding greeting: a thread like any other, so the curator can answer it."""
     if curator_of(member) is None:
-        raise RequestError("You will be able to greet your curator as soon as one is assigned to you.")
+        raise RequestError(_("You will be able to greet your curator as soon as one is assigned to you."))
     return open_request(member, rs.HELLO, body)
 
 
@@ -88,7 +89,7 @@ def member_requests(member: User) -> list[CuratorRequest]:
 def request_for_member(member: User, request_id: int) -> CuratorRequest:
     request = _load(request_id)
     if request is None or request.member_id != member.id:
-        raise RequestNotFound("There is no such request.")
+        raise RequestNotFound(_("There is no such request."))
     return request
 
 
@@ -141,7 +142,7 @@ def staff_requests(staff: User, *, include_done: bool = False) -> list[Workspace
 def request_for_staff(staff: User, request_id: int) -> CuratorRequest:
     request = _load(request_id)
     if request is None or not _staff_may_see(staff, request):
-        raise RequestNotFound("There is no such request.")
+        raise RequestNotFound(_("There is no such request."))
     return request
 
 
@@ -150,7 +151,7 @@ def staff_answers(staff: User, request_id: int, body: str, new_state: str | None
     body = _clean(body)
     owner = db.session.scalar(db.select(CuratorRequest.member_id).where(CuratorRequest.id == request_id))
     if owner is None:
-        raise RequestNotFound("There is no such request.")
+        raise RequestNotFound(_("There is no such request."))
     _one_at_a_time(owner)
     request = request_for_staff(staff, request_id)
     duplicate = _last_if_same(request, staff, body)
@@ -164,7 +165,8 @@ def staff_answers(staff: User, request_id: int, body: str, new_state: str | None
     if old_state != request.state:
         audit.record("request.state_changed", actor=staff, subject=request, old=old_state, new=request.state)
     member = request.member
-    send_mail(member.email, "Your curator has answered", "request_reply", recipient=member, author=staff,
+    send_mail(member.email, _l("Your curator has answered"), "request_reply", language=member.language,
+              recipient=member, author=staff,
               request=request, topic=rs.TOPIC_LABELS[request.topic], body=body,
               state=rs.LABELS[request.state], link=public_url_for("members.request_thread", request_id=request.id))
     db.session.commit()
@@ -174,7 +176,7 @@ def staff_answers(staff: User, request_id: int, body: str, new_state: str | None
 def set_state(staff: User, request_id: int, new_state: str) -> CuratorRequest:
     request = request_for_staff(staff, request_id)
     if new_state not in rs.STATES:
-        raise RequestError("Unknown state.")
+        raise RequestError(_("Unknown state."))
     if request.state == new_state:
         return request
     rs.check_move(request.state, new_state)
@@ -182,7 +184,7 @@ def set_state(staff: User, request_id: int, new_state: str) -> CuratorRequest:
     _move(request, new_state)
     audit.record("request.state_changed", actor=staff, subject=request, old=old_state, new=new_state)
     member = request.member
-    send_mail(member.email, f"Your request is {rs.LABELS[new_state].lower()}", "request_state",
+    send_mail(member.email, rs.STATE_SUBJECTS[new_state], "request_state", language=member.language,
               recipient=member, request=request, topic=rs.TOPIC_LABELS[request.topic],
               state=rs.LABELS[new_state], link=public_url_for("members.request_thread", request_id=request.id))
     db.session.commit()
@@ -210,13 +212,9 @@ def ask_for_another_curator(member: User, reason: str) -> CuratorChangeRequest:
     db.session.add(change)
     db.session.flush()
     audit.record("curator_change.requested", actor=member, subject=change)
-    admins = list(db.session.scalars(
-        db.select(User.email).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == ROLE_ADMIN, User.deleted_at.is_(None))
-    ))
-    if admins:
-        send_mail(admins, "A member asks for another curator", "member_curator_change", member=member,
-                  link=public_url_for("members.curator_changes"))
+    for language, emails in _admins_by_language().items():
+        send_mail(emails, _l("A member asks for another curator"), "member_curator_change", language=language,
+                  member=member, link=public_url_for("members.curator_changes"))
     db.session.commit()
     return change
 
@@ -233,7 +231,7 @@ def curator_changes(*, include_done: bool = False) -> list[CuratorChangeRequest]
 def resolve_curator_change(admin: User, change_id: int) -> CuratorChangeRequest:
     change = db.session.get(CuratorChangeRequest, change_id)
     if change is None:
-        raise RequestNotFound("There is no such request.")
+        raise RequestNotFound(_("There is no such request."))
     if change.state != "done":
         change.state = "done"
         change.resolved_at = utcnow()
@@ -255,9 +253,9 @@ def _one_at_a_time(member_id: int) -> None:
 def _clean(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise RequestError("Please write a message.")
+        raise RequestError(_("Please write a message."))
     if len(body) > MAX_BODY:
-        raise RequestError(f"Please keep it under {MAX_BODY} characters.")
+        raise RequestError(_("Please keep it under %(count)d characters.", count=MAX_BODY))
     return body
 
 
@@ -327,30 +325,39 @@ def _last_authors(request_ids: list[int]) -> dict[int, int | None]:
 
 def _tell_staff(request: CuratorRequest, member: User, curator: User | None, body: str, *, first: bool) -> None:
     if curator is not None:
-        recipients = [curator.email]
-        link = public_url_for("members.staff_request", request_id=request.id)
+        groups = {curator.language: [curator.email]}
     else:
         # No curator yet: the admins look after the member until one is assigned.
-        recipients = list(db.session.scalars(
-            db.select(User.email).join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == ROLE_ADMIN, User.deleted_at.is_(None))
-        ))
-        link = public_url_for("members.staff_request", request_id=request.id)
-    if not recipients:
-        return
-    subject = f"New request from {member.full_name}" if first else f"{member.full_name} wrote again"
-    send_mail(recipients, subject, "request_new" if first else "request_reply", recipient=curator, author=member,
-              request=request, topic=rs.TOPIC_LABELS[request.topic], body=body, state=rs.LABELS[request.state],
-              link=link)
+        groups = _admins_by_language()
+    link = public_url_for("members.staff_request", request_id=request.id)
+    subject = (_l("New request from %(name)s", name=member.full_name) if first
+               else _l("%(name)s wrote again", name=member.full_name))
+    for language, recipients in groups.items():
+        send_mail(recipients, subject, "request_new" if first else "request_reply", language=language,
+                  recipient=curator, author=member, request=request, topic=rs.TOPIC_LABELS[request.topic],
+                  body=body, state=rs.LABELS[request.state], link=link)
+
+
+def _admins_by_language() -> dict[str | None, list[str]]:
+    """The admins' addresses, one list per language they read: one message for each language."""
+    groups: dict[str | None, list[str]] = {}
+    for email, language in db.session.execute(
+        db.select(User.email, User.language).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == ROLE_ADMIN, User.deleted_at.is_(None)).order_by(User.id)
+    ):
+        groups.setdefault(language, []).append(email)
+    return groups
 
 
 def age_label(age: timedelta) -> str:
     """"3 days", "5 hours", "12 minutes": how long a request has been waiting."""
     seconds = max(0, int(age.total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''}"
-    return "just now"
+    if seconds >= 86400:
+        return ngettext("%(num)d day", "%(num)d days", seconds // 86400)
+    if seconds >= 3600:
+        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
+    if seconds >= 60:
+        return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
+    return _("just now")
 
 

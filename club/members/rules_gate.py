@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from club.core import settings
@@ -29,8 +30,8 @@ _PAGE_VIEWS = ("GET", "HEAD", "OPTIONS")
 # Fields of the refused form not carried on: the rules form's own (the fresh CSRF token comes with it).
 _NOT_CARRIED = {"csrf_token", "version_id", "accept"}
 
-REFUSED_ACTION = ("The club’s rules have changed since you last accepted them. Please read and accept them "
-                  "before you go on.")
+REFUSED_ACTION = _l("The club’s rules have changed since you last accepted them. Please read and accept them "
+                    "before you go on.")
 
 
 def current_rules_first():
@@ -61,7 +62,8 @@ def _refuse_action(version):
     """
     back = _page_sent_from()
     if request.files:
-        flash(REFUSED_ACTION + " Then choose your file again.", "error")
+        flash(_("The club’s rules have changed since you last accepted them. Please read and accept them "
+                "before you go on. Then choose your file again."), "error")
         return redirect(url_for("members.accept_rules", next=back or url_for("members.home")))
     carried = carried_fields()
     form = RulesForm(formdata=None, data={"version_id": version.id})

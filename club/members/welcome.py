@@ -1,6 +1,7 @@
 """Onboarding: the club rules a member has accepted, and their welcome checklist."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from club.applications.applying import accepted_rules_when_applying
@@ -45,7 +46,7 @@ def accept_rules(user: User, version_id: int) -> RulesAcceptance | None:
     """
     current = settings.current_rules()
     if current is None or current.id != version_id:
-        raise RulesError("The rules were updated while you were reading. Please read the new version.")
+        raise RulesError(_("The rules were updated while you were reading. Please read the new version."))
     existing = db.session.get(RulesAcceptance, (user.id, current.id))
     if existing is not None:
         return existing

@@ -6,6 +6,8 @@ names this record by ``reason_id``, and the member's erasure reaches the words.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from club.extensions import db
 from club.models.membership import Membership, MembershipReason
 from club.models.user import User
@@ -14,6 +16,12 @@ SUSPENDED = "suspended"
 REINSTATED = "reinstated"
 COMPLIMENTARY = "complimentary"
 CHANGES = (SUSPENDED, REINSTATED, COMPLIMENTARY)
+LABELS = {SUSPENDED: _l("Suspended"), REINSTATED: _l("Reinstated"), COMPLIMENTARY: _l("Complimentary")}
+
+
+def label(change: str | None):
+    """What the change is called on a page (a lazy string); an unknown code is shown as it is."""
+    return LABELS.get(change, change or "")
 
 
 def record_reason(membership: Membership, change: str, reason: str, actor: User | None) -> MembershipReason:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 PENDING_PAYMENT = "pending_payment"
 ACTIVE = "active"
 PAST_DUE = "past_due"
@@ -19,15 +21,21 @@ SUSPENDED = "suspended"
 ALL_STATES = (PENDING_PAYMENT, ACTIVE, PAST_DUE, LAPSED, CANCELLING, ENDED, SUSPENDED)
 ACCESS_STATES = frozenset({ACTIVE, CANCELLING, PAST_DUE})
 
+# What a person reads for each state: lazy strings, in the reader's language when shown.
 LABELS = {
-    PENDING_PAYMENT: "Awaiting payment",
-    ACTIVE: "Active",
-    PAST_DUE: "Payment failed",
-    LAPSED: "Lapsed",
-    CANCELLING: "Ends at period end",
-    ENDED: "Ended",
-    SUSPENDED: "Suspended",
+    PENDING_PAYMENT: _l("Awaiting payment"),
+    ACTIVE: _l("Active"),
+    PAST_DUE: _l("Payment failed"),
+    LAPSED: _l("Lapsed"),
+    CANCELLING: _l("Ends at period end"),
+    ENDED: _l("Ended"),
+    SUSPENDED: _l("Suspended"),
 }
+
+
+def label(code: str | None):
+    """The state's label for a person (a lazy string); an unknown code is shown as it is."""
+    return LABELS.get(code, code or "")
 
 ALLOWED = {
     PENDING_PAYMENT: {ACTIVE, ENDED, SUSPENDED},

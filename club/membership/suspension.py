@@ -6,6 +6,8 @@ paid period that ran out while suspended); this module knows nothing of billing.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from club.core.database import begin_write
 from club.extensions import db
 from club.membership import states
@@ -30,9 +32,9 @@ def suspend(membership_id: int, *, reason: str, actor: User) -> Membership:
     begin_write()
     membership = _locked(membership_id)
     if membership.state == states.SUSPENDED:
-        raise SuspensionError("This membership is already suspended.")
+        raise SuspensionError(_("This membership is already suspended."))
     if not states.can_move(membership.state, states.SUSPENDED):
-        raise SuspensionError("An ended membership cannot be suspended.")
+        raise SuspensionError(_("An ended membership cannot be suspended."))
     membership.suspended_from = membership.state
     # The admin's words go on a record of their own; the audit log gets its id (club.membership.reasons).
     written = record_reason(membership, SUSPENDED, reason, actor)
@@ -48,7 +50,7 @@ def reinstate(membership_id: int, *, reason: str, actor: User) -> Membership:
     begin_write()
     membership = _locked(membership_id)
     if membership.state != states.SUSPENDED:
-        raise SuspensionError("This membership is not suspended.")
+        raise SuspensionError(_("This membership is not suspended."))
     target = membership.suspended_from or states.PENDING_PAYMENT
     membership.suspended_from = None
     written = record_reason(membership, REINSTATED, reason, actor)

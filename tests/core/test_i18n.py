@@ -27,13 +27,13 @@ from tests.factories import login, make_member, make_user
 ])
 def test_a_visitor_gets_the_browser_language_unless_the_address_says(client, accept, query, shown):
     headers = {"Accept-Language": accept} if accept else {}
-    page = client.get("/auth/login" + query, headers=headers).get_data(as_text=True)
+    page = client.get("/login" + query, headers=headers).get_data(as_text=True)
     assert f'<html lang="{shown}">' in page
 
 
 def test_lang_in_the_address_lasts_for_the_visit(client):
-    client.get("/auth/login?lang=ru")
-    page = client.get("/auth/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    client.get("/login?lang=ru")
+    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="ru">' in page and "Выйти" not in page  # a visitor has no sign-out
     assert "Вход для членов клуба" in page
 
@@ -58,7 +58,7 @@ def test_the_switcher_refuses_to_send_anyone_elsewhere(client):
 
 def test_signing_in_keeps_the_language_chosen_before_and_remembers_it(client, ctx):
     member = make_member(email="boris@example.com")
-    client.get("/auth/login?lang=ru")
+    client.get("/login?lang=ru")
     login(client, member)
     assert db.session.get(User, member.id).language == "ru"
     assert '<html lang="ru">' in client.get("/me").get_data(as_text=True)

@@ -41,7 +41,7 @@ def test_the_mail_row_is_written_in_the_changes_transaction_and_rolled_back_with
     assert _rows_seen_by_another_connection() == 1
     row = db.session.scalars(select(OutboxMail)).one()
     assert (row.recipients, row.template, row.state, row.attempts) == (user.email, "password_reset", "waiting", 0)
-    assert row.context["user"] == {"record": "users", "id": user.id} and row.language is None
+    assert row.context["user"] == {"record": "users", "id": user.id} and row.language == "en"  # English: the recipient chose none
     assert "/password/reset/x" in row.body
     assert list(outbox.folder.glob("*.eml")) == []  # committing sent nothing: the worker does
 

@@ -38,7 +38,7 @@ def test_last_contact_is_the_latest_note(client, ctx):
     assert rows[0].last_contact is not None
     login(client, curator)
     body = client.get("/curation/members").get_data(as_text=True)
-    assert rows[0].last_contact.strftime("%d %b %Y") in body
+    assert rows[0].last_contact.strftime("%-d %b %Y") in body
 
 
 def test_the_members_page_runs_a_fixed_number_of_queries(client, ctx):
