@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask_babel import gettext as _
 
 from club.core import jobs_cli
 from club.core.demo import DEMO_PASSWORD
@@ -30,13 +31,14 @@ def seed_demo(if_empty: bool) -> None:
     """Fill the database with the demo club (does nothing if the demo is already there)."""
     if if_empty and db.session.scalar(db.select(User.id).limit(1)) is not None:
         if db.session.scalar(db.select(User.id).where(User.email == "admin@demo.club")) is None:
-            click.echo("The database already has accounts; not adding the demo club.")
+            click.echo(_("The database already has accounts; not adding the demo club."))
             return
 
     created = seed()
     if created:
-        click.echo("Demo club created. Accounts (password: %s):" % DEMO_PASSWORD)
+        click.echo(_("Demo club created. Accounts (password: %(password)s):", password=DEMO_PASSWORD))
     else:
-        click.echo("The demo club is already there; nothing changed. Accounts (password: %s):" % DEMO_PASSWORD)
+        click.echo(_("The demo club is already there; nothing changed. Accounts (password: %(password)s):",
+                     password=DEMO_PASSWORD))
     for email, description in DEMO_ACCOUNTS:
-        click.echo(f"  {email:<24} {description}")
+        click.echo(f"  {email:<24} {description}")  # a table: the address padded, then who it is

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from club.auth.service import create_account, find_user_by_email
 from club.core import settings
 from club.core.demo import DEMO_PASSWORD
@@ -18,11 +20,11 @@ from club.models.club import InterestTag, RulesVersion
 from club.models.membership import MemberProfile, Membership
 from club.models.user import ROLE_ADMIN, ROLE_CURATOR
 
-DEMO_ACCOUNTS = [
-    ("admin@demo.club", "admin (owner)"),
-    ("curator@demo.club", "curator"),
-    ("member@demo.club", "member"),
-    ("second@demo.club", "member (endorses applications in the demo)"),
+DEMO_ACCOUNTS = [  # the address, and who it is (printed by `seed-demo`, in the shell's language)
+    ("admin@demo.club", _l("admin (owner)")),
+    ("curator@demo.club", _l("curator")),
+    ("member@demo.club", _l("member")),
+    ("second@demo.club", _l("member (endorses applications in the demo)")),
 ]
 INTERESTS = ["architecture", "art", "books", "cooking", "design", "film", "music", "philosophy",
              "sailing", "science", "technology", "wine"]

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, ValidationError
 
@@ -6,7 +7,7 @@ from club.core.forms import CheckboxesField, ClubForm, IdField
 from club.models.user import ROLE_ADMIN, ROLE_CURATOR, STAFF_ROLES
 
 # What each staff role is called on a page (stored codes stay English).
-ROLE_LABELS = {ROLE_CURATOR: _l("Curator"), ROLE_ADMIN: _l("Admin")}
+ROLE_LABELS = {ROLE_CURATOR: lazy_pgettext("staff role", "Curator"), ROLE_ADMIN: lazy_pgettext("staff role", "Admin")}
 ROLE_CHOICES = [(r, ROLE_LABELS.get(r, r)) for r in STAFF_ROLES]
 
 

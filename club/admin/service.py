@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from club.admin.forms import role_label
 from club.auth.service import AccountError, create_account, find_user_by_email, make_reset_token
 from club.core import audit, settings
 from club.core.database import begin_write
@@ -23,8 +24,6 @@ class AdminError(Exception):
 
 def role_name(role: str) -> str:
     """A staff role inside a sentence, in the reader's language: "admin", «администратор»."""
-    from club.admin.forms import role_label
-
     return str(role_label(role)).lower()
 
 
@@ -49,8 +48,9 @@ def create_staff_account(email: str, full_name: str, roles: list[str], actor: Us
         raise AdminError(_("An account with this email already exists. "
                            "Grant the role on their account below instead.")) from exc
     link = public_url_for("auth.reset_password", token=make_reset_token(user))
+    # In their language if the account has one, else in the language of the admin's page.
     send_mail(user.email, _l("You have a staff account"), "staff_welcome", language=user.language, user=user,
-              link=link, roles=roles, role_names=[role_name(r) for r in roles])
+              link=link, roles=roles)
     db.session.commit()
     return user
 

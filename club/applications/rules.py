@@ -10,16 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import gettext as _, lazy_pgettext, ngettext, pgettext
 
 # What a member sees for each of their invites.
 SENT, OPENED, APPLIED, EXPIRED, REVOKED = "sent", "opened", "applied", "expired", "revoked"
 APPROVED, WAITLISTED, REJECTED, WITHDRAWN = "approved", "waitlisted", "rejected", "withdrawn"
 
 INVITE_LABELS = {
-    SENT: _l("Sent"), OPENED: _l("Opened"), APPLIED: _l("Applied"), EXPIRED: _l("Expired"),
-    REVOKED: _l("Revoked"), APPROVED: _l("Approved"), WAITLISTED: _l("Waitlisted"),
-    REJECTED: _l("Not admitted"), WITHDRAWN: _l("Withdrawn"),
+    SENT: lazy_pgettext("invite state", "Sent"), OPENED: lazy_pgettext("invite state", "Opened"),
+    APPLIED: lazy_pgettext("invite state", "Applied"), EXPIRED: lazy_pgettext("invite state", "Expired"),
+    REVOKED: lazy_pgettext("invite state", "Revoked"), APPROVED: lazy_pgettext("invite state", "Approved"),
+    WAITLISTED: lazy_pgettext("invite state", "Waitlisted"), REJECTED: lazy_pgettext("invite state", "Not admitted"),
+    WITHDRAWN: lazy_pgettext("invite state", "Withdrawn"),
 }
 INVITE_BADGES = {APPROVED: "ok", APPLIED: "warn", WAITLISTED: "warn", REJECTED: "danger", REVOKED: "", EXPIRED: ""}
 
@@ -142,10 +144,10 @@ class Step:
 def timeline(*, state: str, endorsement_count: int, required: int) -> list[Step]:
     """The applicant's view of where their application stands."""
     endorsed_enough = endorsement_count >= required
-    steps = [Step(_("Submitted"), _("Your application has reached the club."), "done")]
+    steps = [Step(pgettext("application step", "Submitted"), _("Your application has reached the club."), "done")]
     if state == WITHDRAWN:
-        steps.append(Step(_("Withdrawn"), _("You withdrew your application. Nothing more will happen with it."),
-                          "done"))
+        steps.append(Step(pgettext("application step", "Withdrawn"),
+                          _("You withdrew your application. Nothing more will happen with it."), "done"))
         return steps
     decided = state in DECIDED_STATES
     steps.append(Step(
@@ -155,15 +157,18 @@ def timeline(*, state: str, endorsement_count: int, required: int) -> list[Step]
         "done" if endorsed_enough or decided else "current",
     ))
     steps.append(Step(
-        _("Under review"),
+        pgettext("application step", "Under review"),
         _("A curator reads your application.") if endorsed_enough or decided
         else _("Review begins once you have enough endorsements."),
         "done" if decided else ("current" if endorsed_enough else "todo"),
     ))
+    decision_title = pgettext("application step", "Decision")
     decision = {
-        APPROVED: (_("Approved"), _("Welcome. The next step is your membership fee."), "done"),
-        WAITLISTED: (_("Waitlisted"), _("The club would like to come back to you later."), "current"),
-        REJECTED: (_("Decision"), _("The club has decided not to admit you at this time."), "done"),
-    }.get(state, (_("Decision"), _("You will hear from us by email."), "todo"))
+        APPROVED: (pgettext("application step", "Approved"), _("Welcome. The next step is your membership fee."),
+                   "done"),
+        WAITLISTED: (pgettext("application step", "Waitlisted"), _("The club would like to come back to you later."),
+                     "current"),
+        REJECTED: (decision_title, _("The club has decided not to admit you at this time."), "done"),
+    }.get(state, (decision_title, _("You will hear from us by email."), "todo"))
     steps.append(Step(*decision))
     return steps

@@ -54,3 +54,16 @@ def referrer_rows(start: datetime, end: datetime, six_months_ago: datetime, year
     keys = ("inviter_id", "name", "invitations", "applications", "approvals",
             "joined_6m_ago", "still_6m", "joined_12m_ago", "still_12m")
     return [dict(zip(keys, (r[0], r[1], *(int(v or 0) for v in r[2:])))) for r in rows]
+
+
+def approved_referrals(start: datetime, end: datetime) -> dict[int, int]:
+    """For the leaders page: per inviting member, their invitees approved in ``[start, end)`` who
+    are members now. One grouped statement."""
+    rows = db.session.execute(
+        select(Invitation.inviter_id, func.count())
+        .join(Application, Application.invitation_id == Invitation.id)
+        .join(Membership, Membership.user_id == Application.user_id)
+        .where(Application.state == "approved", Application.decided_at >= start, Application.decided_at < end,
+               Membership.state.in_(tuple(states.ACCESS_STATES)))
+        .group_by(Invitation.inviter_id)).all()
+    return dict(rows)

@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -123,7 +124,7 @@ def start_enrolment(user: User) -> Enrolment:
     """The secret to scan, kept (encrypted) until confirmed; reloading the page shows the same one."""
     factor = _factor(user)
     if factor is not None and factor.enabled_at is not None:
-        raise SecondFactorError("Your second factor is already on.")
+        raise SecondFactorError(_("Your second factor is already on."))
     secret = _unseal(factor) if factor is not None else None
     if secret is None:
         secret = totp.new_secret()
@@ -148,18 +149,18 @@ def confirm_enrolment(user: User, raw_code: object) -> list[str]:
     """
     factor = _factor(user)
     if factor is None or factor.enabled_at is not None:
-        raise SecondFactorError("Start again: open the set-up page to get a QR code.")
+        raise SecondFactorError(_("Start again: open the set-up page to get a QR code."))
     secret = _unseal(factor)
     check = totp.check_code(secret, raw_code, utcnow(), None) if secret else totp.CodeCheck(False)
     if not check.accepted:
         _log_failure(user, "enrolment")
-        raise WrongCode("That code does not match. Check the app shows this account, and type the current code.")
+        raise WrongCode(_("That code does not match. Check the app shows this account, and type the current code."))
     switched_on = db.session.execute(
         update(SecondFactor).where(SecondFactor.user_id == user.id, SecondFactor.enabled_at.is_(None))
         .values(enabled_at=utcnow(), last_used_step=check.step)).rowcount
     if not switched_on:  # a double submit: the first one turned it on
         db.session.rollback()
-        raise SecondFactorError("Your second factor is already on.")
+        raise SecondFactorError(_("Your second factor is already on."))
     codes = _replace_recovery_codes(user)
     user.end_all_sessions()
     audit.record("second_factor.enabled", actor=user, subject=user)
@@ -170,7 +171,7 @@ def confirm_enrolment(user: User, raw_code: object) -> list[str]:
 
 def regenerate_recovery_codes(user: User) -> list[str]:
     if not is_enabled(user):
-        raise SecondFactorError("Turn on the second factor first.")
+        raise SecondFactorError(_("Turn on the second factor first."))
     codes = _replace_recovery_codes(user)
     audit.record("second_factor.recovery_codes_renewed", actor=user, subject=user)
     db.session.commit()
@@ -196,7 +197,7 @@ def verify(user: User, raw: object, purpose: str = "sign-in") -> str:
     """
     factor = _factor(user)
     if factor is None or factor.enabled_at is None:
-        raise WrongCode("There is no second factor on this account.")
+        raise WrongCode(_("There is no second factor on this account."))
     if totp.normalize_code(raw) is not None:
         secret = _unseal(factor)
         check = totp.check_code(secret, raw, utcnow(), factor.last_used_step) if secret else totp.CodeCheck(False)
@@ -208,8 +209,8 @@ def verify(user: User, raw: object, purpose: str = "sign-in") -> str:
             return CODE
         db.session.rollback()
         _log_failure(user, purpose, replayed=check.replayed or check.accepted)
-        raise WrongCode("That code has already been used: wait for the next one." if check.replayed or check.accepted
-                        else "That code does not match. Type the six digits your app shows now.")
+        raise WrongCode(_("That code has already been used: wait for the next one.") if check.replayed or check.accepted
+                        else _("That code does not match. Type the six digits your app shows now."))
     code_hash = _recovery_hash(raw)
     if code_hash is not None and db.session.execute(
             update(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == code_hash,
@@ -221,7 +222,7 @@ def verify(user: User, raw: object, purpose: str = "sign-in") -> str:
         return RECOVERY
     db.session.rollback()
     _log_failure(user, purpose)
-    raise WrongCode("That code does not match. Type the six digits your app shows now, or one of your recovery codes.")
+    raise WrongCode(_("That code does not match. Type the six digits your app shows now, or one of your recovery codes."))
 
 
 def _log_failure(user: User, purpose: str, replayed: bool = False) -> None:
@@ -239,7 +240,7 @@ def turn_off(user: User) -> None:
     """The person turns their own factor off (the view has checked their password or a code)."""
     if not _remove(user):
         db.session.rollback()
-        raise SecondFactorError("Your second factor is already off.")
+        raise SecondFactorError(_("Your second factor is already off."))
     user.end_all_sessions()
     audit.record("second_factor.disabled", actor=user, subject=user)
     db.session.commit()
@@ -253,12 +254,12 @@ def reset_by_admin(person_id: int, admin: User) -> User:
     """
     person = db.session.get(User, person_id)
     if person is None or not person.is_active:
-        raise SecondFactorError("That person could not be found; reload the page and try again.")
+        raise SecondFactorError(_("That person could not be found; reload the page and try again."))
     if person.id == admin.id:
-        raise SecondFactorError("Another admin must reset your own second factor; you can turn it off yourself.")
+        raise SecondFactorError(_("Another admin must reset your own second factor; you can turn it off yourself."))
     if not _remove(person):
         db.session.rollback()
-        raise SecondFactorError(f"{person.full_name} has no second factor to reset.")
+        raise SecondFactorError(_("%(name)s has no second factor to reset.", name=person.full_name))
     person.end_all_sessions()
     audit.record("second_factor.reset", actor=admin, subject=person)
     db.session.commit()

@@ -8,6 +8,7 @@ itself. Registered by the factory (``create_app``) as a request hook.
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from club.auth import second_factor
@@ -24,6 +25,6 @@ def staff_enrol_first():
         return None
     if not second_factor.must_enrol(current_user):
         return None
-    flash("Staff accounts need a second factor. Please set up an authenticator app to continue.", "info")
+    flash(_("Staff accounts need a second factor. Please set up an authenticator app to continue."), "info")
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.factor.enrol", next=target), code=303)

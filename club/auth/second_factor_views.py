@@ -9,11 +9,13 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user
 
 from club.auth import second_factor
 from club.auth.second_factor_forms import ConfirmAppForm, ProveItIsYouForm, SignInCodeForm
 from club.auth.sessions import begin_session
+from club.core import i18n
 from club.core.passwords import verify_password
 from club.core.security import safe_local_path
 from club.extensions import db, limiter
@@ -40,8 +42,12 @@ def _person_key() -> str:
 
 
 def ask_for_code(user: User, next_path: str | None):
-    """After a right password, for a person with a second factor: remember that much, ask for the code."""
+    """After a right password, for a person with a second factor: remember that much, ask for the code.
+    The language chosen before stays for the code step."""
+    language = session.get(i18n.SESSION_KEY)
     session.clear()
+    if language:
+        session[i18n.SESSION_KEY] = language
     session[PENDING] = {"uid": user.id, "v": user.session_version, "at": int(time.time()),
                         "next": safe_local_path(next_path)}
     return redirect(url_for("auth.factor.sign_in_code"))
@@ -67,7 +73,7 @@ def sign_in_code():
     user, next_path = _pending_user()
     if user is None:
         session.pop(PENDING, None)
-        flash("Please sign in again: the step for the code lasts five minutes.", "info")
+        flash(_("Please sign in again: the step for the code lasts five minutes."), "info")
         return redirect(url_for("auth.login"))
     form = SignInCodeForm()
     if form.validate_on_submit():
@@ -79,8 +85,10 @@ def sign_in_code():
         begin_session(user)
         if used == second_factor.RECOVERY:
             left = second_factor.recovery_codes_left(user)
-            flash(f"You signed in with a recovery code; it cannot be used again. {left} left. "
-                  "If your phone is lost, set up the app again and renew your codes.", "info")
+            flash(ngettext("You signed in with a recovery code; it cannot be used again. %(num)d left. "
+                           "If your phone is lost, set up the app again and renew your codes.",
+                           "You signed in with a recovery code; it cannot be used again. %(num)d left. "
+                           "If your phone is lost, set up the app again and renew your codes.", left), "info")
             return redirect(url_for("auth.factor.security"))
         return redirect(next_path or url_for("public.home"))
     return render_template("auth/second_factor_code.html", form=form), (400 if form.errors else 200)
@@ -107,7 +115,7 @@ def enrol():
     status = 200
     if form.validate_on_submit():
         if not verify_password(user.password_hash, form.password.data):
-            form.password.errors.append("That is not your password.")
+            form.password.errors.append(_("That is not your password."))
             status = 401
         else:
             try:
@@ -136,7 +144,7 @@ def _proved(user: User, form: ProveItIsYouForm, purpose: str) -> bool:
         second_factor.verify(user, proof, purpose=purpose)
         return True
     except second_factor.WrongCode:
-        form.proof.errors.append("That is neither your password nor a current code from your app.")
+        form.proof.errors.append(_("That is neither your password nor a current code from your app."))
         return False
 
 
@@ -169,7 +177,7 @@ def turn_off():
             flash(str(exc), "info")
             return redirect(url_for("auth.factor.security"))
         login_user(user)  # this session stays; every other one has ended
-        flash("Your second factor is off. Sign-in now asks for your password only.", "success")
+        flash(_("Your second factor is off. Sign-in now asks for your password only."), "success")
         return redirect(url_for("auth.factor.security"))
     return _security_page(user, off_form=form)
 

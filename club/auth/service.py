@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
 from club.core import audit, security_log
 from club.core.links import public_url_for
 from club.core.mail import send_mail
@@ -73,7 +75,7 @@ def create_account(email: str, full_name: str, password: str | None, roles: tupl
     """Create an account (no commit). ``password`` None leaves it to be set through a reset link."""
     email = normalize_email(email)
     if find_user_by_email(email) is not None:
-        raise AccountError("An account with this email already exists.")
+        raise AccountError(_("An account with this email already exists."))
     user = User(email=email, full_name=full_name.strip(),
                 password_hash=hash_password(password) if password else None)
     db.session.add(user)
@@ -101,7 +103,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     link = public_url_for("auth.reset_password", token=make_reset_token(user))
-    send_mail(user.email, "Reset your password", "password_reset", user=user, link=link)
+    send_mail(user.email, _l("Reset your password"), "password_reset", user=user, link=link)
     db.session.commit()
 
 
@@ -109,14 +111,14 @@ def user_for_reset_token(token: str) -> User:
     try:
         payload = _reset_signer.loads(token, max_age=RESET_MAX_AGE)
     except TokenExpired as exc:
-        raise ResetLinkExpired("This link has expired: reset links last one hour.") from exc
+        raise ResetLinkExpired(_("This link has expired: reset links last one hour.")) from exc
     except TokenInvalid as exc:
-        raise ResetLinkInvalid("This link is not valid. It may have been cut short when copied.") from exc
+        raise ResetLinkInvalid(_("This link is not valid. It may have been cut short when copied.")) from exc
     user = db.session.get(User, payload.get("uid")) if isinstance(payload, dict) else None
     if user is None or not user.is_active:
-        raise ResetLinkInvalid("This link is not valid. It may have been cut short when copied.")
+        raise ResetLinkInvalid(_("This link is not valid. It may have been cut short when copied."))
     if payload.get("pw") != _password_fingerprint(user):
-        raise ResetLinkUsed("This link has already been used: the password was changed after it was sent.")
+        raise ResetLinkUsed(_("This link has already been used: the password was changed after it was sent."))
     return user
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, session
+from flask_babel import gettext
 from flask_login import login_user
 from sqlalchemy.orm import selectinload
 
 from club.core import i18n, security_log
+from club.core.form_messages import N_
 from club.extensions import db, login_manager
 from club.models.user import User
 
@@ -31,8 +33,7 @@ def begin_session(user: User) -> None:
     session[SIGNED_IN_AT] = int(time.time())
     if language:
         session[i18n.SESSION_KEY] = language
-    if i18n.remember_language(user):
-        db.session.commit()
+    i18n.remember_language(user)
 
 
 def absolute_lifetime_hours(user: User) -> int:
@@ -50,7 +51,9 @@ def _outlived(user: User) -> bool:
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    # Kept in English (flashed into the session as text); translated when flashed.
+    login_manager.login_message = N_("Please sign in to continue.")
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import pyotp
 import segno
+from flask_babel import gettext
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -85,7 +86,7 @@ def qr_svg(data: str) -> str:
     """
     qr = segno.make(data, error="m", micro=False)
     return qr.svg_inline(scale=1, border=4, dark="#111111", light="#ffffff", omitsize=True,
-                         title="QR code to add this account to your authenticator app")
+                         title=gettext("QR code to add this account to your authenticator app"))
 
 
 def group_secret(secret: str) -> str:

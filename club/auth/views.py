@@ -3,19 +3,22 @@ from __future__ import annotations
 
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from club.auth import second_factor, service, throttle
 from club.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from club.auth.sessions import begin_session
+from club.core import i18n
 from club.auth.second_factor_views import ask_for_code, bp as second_factor_bp
+from club.core.form_messages import N_
 from club.core.security import safe_local_path
 from club.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 bp.register_blueprint(second_factor_bp)  # the code step and the security pages: auth.factor.*
 
-LOGIN_FAILED = "That email and password do not match an account. Please try again."
+LOGIN_FAILED = N_("That email and password do not match an account. Please try again.")  # shown translated
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,7 +35,7 @@ def login():
             begin_session(user)
             response = redirect(safe_local_path(request.args.get("next")) or url_for("public.home"))
             return throttle.remember_sign_in(response, user.email)
-        form.password.errors.append(LOGIN_FAILED)
+        form.password.errors.append(_(LOGIN_FAILED))
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), (400 if form.errors else 200)
 
@@ -41,10 +44,12 @@ def login():
 @login_required
 def logout():
     # Bumping the session version kills this cookie and any copy of it.
+    language = i18n.current_language()  # the reader's: the page after signing out is in it too
     service.log_out_everywhere(current_user._get_current_object())
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    session[i18n.SESSION_KEY] = language
+    flash(_("You are signed out."), "info")
     return redirect(url_for("public.landing"))
 
 
@@ -69,9 +74,11 @@ def reset_password(token: str):
     form.password_context = (user.email, user.full_name)  # a password built on them is refused
     if form.validate_on_submit():
         service.reset_password(token, form.password.data)
+        language = i18n.current_language()
         logout_user()
         session.clear()
-        flash("Your password is set. Please sign in with it.", "success")
+        session[i18n.SESSION_KEY] = language
+        flash(_("Your password is set. Please sign in with it."), "success")
         # The mail proved who this is: this browser and address pass the per-account sign-in limit.
         return throttle.remember_sign_in(redirect(url_for("auth.login")), user.email)
     return render_template("auth/reset.html", form=form)

@@ -1,6 +1,8 @@
 """A member leaving: Stripe stops renewing at the period's end, or an offline/complimentary membership ends."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from club.billing.dates import club_date
 from club.billing.errors import BillingError
 from club.billing.gateway import GatewayError
@@ -8,6 +10,7 @@ from club.billing.setup import require_gateway
 from club.billing.subscriptions import apply_subscription, locked_membership
 from club.core import audit
 from club.core.database import begin_write
+from club.core.templating import format_local
 from club.extensions import db
 from club.membership import states
 from club.membership.access import membership_of
@@ -24,10 +27,11 @@ def cancel_membership(user: User, *, actor: User | None, reason: str = "") -> st
     """
     membership = membership_of(user)
     if membership is None or membership.state in (states.ENDED, states.SUSPENDED):
-        raise BillingError("There is no membership to cancel.")
+        raise BillingError(_("There is no membership to cancel."))
     if membership.state == states.CANCELLING:
         day = club_date(membership.current_period_end)
-        return f"Your membership already ends on {day:%d %B %Y}." if day else "Your membership is already ending."
+        return (_("Your membership already ends on %(day)s.", day=format_local(day, "long_date")) if day
+                else _("Your membership is already ending."))
     if membership.kind == "stripe" and membership.stripe_subscription_id and membership.state != states.LAPSED:
         gw = require_gateway()
         try:
@@ -42,20 +46,22 @@ def cancel_membership(user: User, *, actor: User | None, reason: str = "") -> st
         db.session.commit()
         day = club_date(membership.current_period_end)
         if membership.state == states.CANCELLING and day:
-            return f"Your membership ends on {day:%d %B %Y}; you keep full access until then."
+            return _("Your membership ends on %(day)s; you keep full access until then.",
+                     day=format_local(day, "long_date"))
         # Past due: Stripe stops renewing, and the membership ends with the unpaid period.
-        return f"Your membership will not renew{f' and ends on {day:%d %B %Y}' if day else ''}."
+        return (_("Your membership will not renew and ends on %(day)s.", day=format_local(day, "long_date")) if day
+                else _("Your membership will not renew."))
     begin_write()
     membership = locked_membership(membership.id)
     now = utcnow()
     if (membership.state == states.ACTIVE and membership.current_period_end is not None
             and membership.current_period_end > now):
         change_membership_state(membership, states.CANCELLING, actor=actor, reason=reason or "member cancelled")
-        sentence = f"Your membership ends on {club_date(membership.current_period_end):%d %B %Y}; " \
-                   "you keep full access until then."
+        sentence = _("Your membership ends on %(day)s; you keep full access until then.",
+                     day=format_local(club_date(membership.current_period_end), "long_date"))
     else:
         change_membership_state(membership, states.ENDED, actor=actor, reason=reason or "member cancelled")
-        sentence = "Your membership has ended."
+        sentence = _("Your membership has ended.")
     db.session.commit()
     return sentence
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 
+from flask_babel import gettext as _
+
 from club.billing import rules
 from club.billing.catalogue import active_plans, lookup_key
 from club.billing.errors import BillingError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask_babel import gettext as _, ngettext
 
 from club.billing import catalogue, reconcile
 from club.billing.errors import BillingError
@@ -16,9 +17,9 @@ def stripe_sync() -> None:
     try:
         lines = catalogue.stripe_sync()
     except BillingError as exc:
-        raise click.ClickException("STRIPE_SECRET_KEY is not set; there is nothing to sync.") from exc
+        raise click.ClickException(_("STRIPE_SECRET_KEY is not set; there is nothing to sync.")) from exc
     except GatewayError as exc:
-        raise click.ClickException(f"Stripe could not be reached or refused the request: {exc}") from exc
+        raise click.ClickException(_("Stripe could not be reached or refused the request: %(error)s", error=exc)) from exc
     for line in lines:
         click.echo(line)
 
@@ -27,11 +28,11 @@ def stripe_sync() -> None:
 def sync_billing() -> None:
     """Re-read every Stripe customer, repair drift, expire ended grace and offline periods, send dunning mails."""
     if not stripe_enabled():
-        click.echo("Stripe is not configured: checking offline and complimentary memberships only.")
+        click.echo(_("Stripe is not configured: checking offline and complimentary memberships only."))
     lines = reconcile.sync_billing()
     for line in lines:
         click.echo(line)
-    click.echo(f"{len(lines)} change(s)." if lines else "Nothing to change.")
+    click.echo(ngettext("%(num)d change(s).", "%(num)d change(s).", len(lines)) if lines else _("Nothing to change."))
 
 
 commands = [stripe_sync, sync_billing]

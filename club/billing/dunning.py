@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -26,10 +27,10 @@ from club.models.membership import Membership
 from club.models.user import User
 
 SUBJECTS = {
-    "payment_failed": "Your membership payment did not go through",
-    "grace_halfway": "A reminder: your membership payment is still outstanding",
-    "grace_last_day": "Your access closes tomorrow unless the payment goes through",
-    "renewal": "Your annual membership renews in two weeks",
+    "payment_failed": _l("Your membership payment did not go through"),
+    "grace_halfway": _l("A reminder: your membership payment is still outstanding"),
+    "grace_last_day": _l("Your access closes tomorrow unless the payment goes through"),
+    "renewal": _l("Your annual membership renews in two weeks"),
 }
 
 
@@ -45,7 +46,7 @@ def _claim(membership: Membership, kind: str, occasion: str) -> bool:
 
 def _mail(membership: Membership, kind: str) -> None:
     user = membership.user
-    send_mail(user.email, SUBJECTS[kind], f"billing_{kind}", name=user.full_name,
+    send_mail(user.email, SUBJECTS[kind], f"billing_{kind}", language=user.language, name=user.full_name,
               grace_until=membership.grace_until, renews_on=club_date(membership.current_period_end),
               link=public_url_for("billing.billing"))
 

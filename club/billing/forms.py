@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from wtforms import BooleanField, DateField, DecimalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -31,7 +31,7 @@ def _amount(label, missing=None) -> DecimalField:
 class PlanAdminForm(ClubForm):
     """The admin's plan: name, what it is for, and its prices in the club's currency."""
 
-    name = StringField(_l("Name"), description=_l("e.g. Individual, Couple, Under 30."),
+    name = StringField(lazy_pgettext("plan", "Name"), description=_l("e.g. Individual, Couple, Under 30."),
                        validators=[DataRequired(message=_l("Give the plan a name.")), Length(max=80)])
     description = StringField(_l("Short description"), description=_l("One line members see when choosing."),
                               validators=[Length(max=240)])

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, ParamSpec, TypeVar
 
 import stripe
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from stripe._base_address import BaseAddresses
 from stripe.params import (CustomerCreateParams, PriceCreateParams, PriceListParams, PriceUpdateParams,
                            ProductCreateParams, ProductUpdateParams, SubscriptionCancelParams,
@@ -33,7 +34,7 @@ T = TypeVar("T")
 class GatewayError(Exception):
     """Stripe refused or could not be reached. ``user_message`` is safe to show to a member."""
 
-    user_message = "Payment is not available right now. Nothing was charged; please try again shortly."
+    user_message = _l("Payment is not available right now. Nothing was charged; please try again shortly.")
 
 
 class PaymentRefused(GatewayError):
@@ -376,7 +377,8 @@ class StripeGateway:
         try:
             return method(*args, **kwargs)
         except stripe.CardError as exc:
-            raise PaymentRefused(exc.user_message or "Your card was declined.") from exc
+            english = str(get_locale() or "en") == "en"  # Stripe words a refusal in English only
+            raise PaymentRefused(exc.user_message if english and exc.user_message else _("Your card was declined.")) from exc
         except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as exc:
             raise BillingUnavailable(str(exc)) from exc
         except stripe.StripeError as exc:

@@ -61,3 +61,20 @@ def failed_payments(start: datetime, end: datetime) -> list[tuple[datetime, str,
         .where(BillingReminder.kind == "payment_failed", BillingReminder.sent_at >= start,
                BillingReminder.sent_at < end)).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def latest_failed_payment(user_ids: list[int], since: datetime) -> dict[int, datetime]:
+    """For the members-at-risk list: per member, their latest failed payment since ``since`` that no
+    payment has followed. One grouped statement."""
+    if not user_ids:
+        return {}
+    paid_after = (select(Payment.id).where(Payment.membership_id == BillingReminder.membership_id,
+                                           Payment.created_at >= BillingReminder.sent_at)
+                  .correlate(BillingReminder).exists())
+    rows = db.session.execute(
+        select(Membership.user_id, func.max(BillingReminder.sent_at))
+        .join(Membership, Membership.id == BillingReminder.membership_id)
+        .where(BillingReminder.kind == "payment_failed", BillingReminder.sent_at >= since, ~paid_after,
+               Membership.user_id.in_(user_ids))
+        .group_by(Membership.user_id)).all()
+    return dict(rows)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from club.billing import rules
+from flask_babel import gettext as _
+
+from club.billing import labels, rules
 from club.billing.catalogue import active_plans, currency, lookup_key, stripe_prices
 from club.billing.dates import club_date
 from club.billing.expiry import expire_if_due
@@ -30,28 +32,31 @@ class BillingSummary:
     ends_on: date | None
     action_label: str
     action_url: str
+    plan_label: str = ""  # "Monthly" / "Annual", in the reader's language
+    kind_label: str = ""  # how it is paid ("Paid to the club directly"), in the reader's language
 
 
 def _summary(membership: Membership | None) -> BillingSummary:
     if membership is None:
-        return BillingSummary("", "No membership", None, None, None, None, "See your application", "/application")
+        return BillingSummary("", _("No membership"), None, None, None, None, _("See your application"), "/application")
     state, kind = membership.state, membership.kind
     period_end = club_date(membership.current_period_end)
     renews_on = period_end if state == states.ACTIVE and kind == "stripe" else None
     ends_on = period_end if state == states.CANCELLING or (
         state == states.ACTIVE and kind in ("offline", "complimentary")) else None
     if state == states.PENDING_PAYMENT:
-        action = "Choose a plan" if stripe_enabled() else "How to pay"
+        action = _("Choose a plan") if stripe_enabled() else _("How to pay")
     elif state == states.PAST_DUE:
-        action = "Update your card" if kind == "stripe" else "Settle your payment"
+        action = _("Update your card") if kind == "stripe" else _("Settle your payment")
     elif state in (states.LAPSED, states.ENDED):
-        action = "Renew your membership"
+        action = _("Renew your membership")
     elif state == states.ACTIVE and kind == "stripe":
-        action = "Manage payment"
+        action = _("Manage payment")
     else:
-        action = "See your membership"
-    return BillingSummary(state, states.LABELS.get(state, state), kind, membership.plan, renews_on, ends_on,
-                          action, "/billing")
+        action = _("See your membership")
+    return BillingSummary(state, labels.state_label(state), kind, membership.plan, renews_on, ends_on,
+                          action, "/billing", str(labels.PLANS.get(membership.plan or "", "")),
+                          str(labels.KINDS.get(kind or "", "")))
 
 
 def billing_summary(user: User) -> BillingSummary:

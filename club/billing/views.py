@@ -17,6 +17,7 @@ from club.core.links import public_url_for
 from club.core.security import allow_stripe, roles_required
 from club.core.templating import format_local
 from club.extensions import csrf, limiter
+from club.membership import reasons, states
 from club.membership.suspension import SuspensionError, reinstate, suspend
 from club.models.user import ROLE_ADMIN
 
@@ -36,8 +37,8 @@ bp.record_once(lambda state: check_stripe_config(state.app))
 
 @bp.context_processor
 def _state_labels():
-    return {"labels": labels.STATES, "kind_labels": labels.KINDS, "kind_short": labels.KINDS_SHORT,
-            "plan_labels": labels.PLANS, "source_labels": labels.SOURCES, "change_labels": labels.CHANGES}
+    return {"labels": states.LABELS, "kind_labels": labels.KINDS, "kind_short": labels.KINDS_SHORT,
+            "plan_labels": labels.PLANS, "source_labels": labels.SOURCES, "change_labels": reasons.LABELS}
 
 
 # Member ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from club.billing import dunning, subscriptions
@@ -19,7 +20,6 @@ from club.core import audit
 from club.core.database import begin_write
 from club.core.links import public_url_for
 from club.core.mail import send_mail
-from club.core.templating import money
 from club.extensions import db
 from club.membership import states
 from club.models.base import utcnow
@@ -95,9 +95,9 @@ def _fetch_invoice(gw: StripeGateway, event: WebhookEvent) -> Callable[[], None]
             dunning.mail_payment_failed(membership)
         elif event.type == "invoice.payment_action_required":
             audit.record("billing.payment_action_required", subject=membership, invoice=invoice.id)
-            send_mail(membership.user.email, "Please confirm your membership payment",
-                      "billing_payment_action_required", name=membership.user.full_name,
-                      amount=money(invoice.amount_due, invoice.currency),
+            send_mail(membership.user.email, _l("Please confirm your membership payment"),
+                      "billing_payment_action_required", language=membership.user.language,
+                      name=membership.user.full_name, amount_cents=invoice.amount_due, currency=invoice.currency,
                       link=public_url_for("billing.billing"))
     return apply
 

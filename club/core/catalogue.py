@@ -101,7 +101,7 @@ def merge(files: list[Path]) -> None:
     template = extract()
     for path in files:
         with path.open("rb") as handle:
-            incoming = read_po(handle)
+            incoming = read_po(handle, locale="ru")  # a fragment without a header is Russian
         language = str(incoming.locale) if incoming.locale else "ru"
         catalog = read(language)
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -18,13 +19,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 log = logging.getLogger("club.errors")
 
 MESSAGES = {
-    400: ("Something in that request was not right", "Please go back and try again."),
-    403: ("This page is not open to you", "If you think it should be, ask your curator."),
-    404: ("Nothing here", "The page you asked for does not exist, or is not yours to see."),
-    405: ("Not like that", "That address does not accept this kind of request."),
-    413: ("That file is too large", "Please choose a smaller file and try again."),
-    429: ("Too many attempts", "For your security we pause here for a minute. Please try again shortly."),
-    500: ("Something went wrong on our side", "We have been told about it. Please try again in a moment."),
+    400: (_l("Something in that request was not right"), _l("Please go back and try again.")),
+    403: (_l("This page is not open to you"), _l("If you think it should be, ask your curator.")),
+    404: (_l("Nothing here"), _l("The page you asked for does not exist, or is not yours to see.")),
+    405: (_l("Not like that"), _l("That address does not accept this kind of request.")),
+    413: (_l("That file is too large"), _l("Please choose a smaller file and try again.")),
+    429: (_l("Too many attempts"), _l("For your security we pause here for a minute. Please try again shortly.")),
+    500: (_l("Something went wrong on our side"), _l("We have been told about it. Please try again in a moment.")),
 }
 
 # The database is down or out of reach: a refused or dropped connection, an unreadable SQLite
@@ -65,11 +66,23 @@ def database_unavailable(exc: Exception | None = None):
         # Rendered by the environment directly: no context processor runs (they read the database).
         response = make_response(template.render(
             club_name=known.get("club_name") or last_known_club_name() or DEFAULTS["club_name"],
-            stylesheet=url_for("static", filename="css/club.css"), retry_after=RETRY_AFTER_SECONDS))
+            stylesheet=url_for("static", filename="css/club.css"), retry_after=RETRY_AFTER_SECONDS,
+            language=_page_language()))
     response.status_code = 503
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _page_language() -> str:
+    """The page's language, read without the database (the signed-in person is a visitor here)."""
+    from club.core.i18n import current_language
+
+    try:
+        return current_language()
+    except Exception:  # noqa: BLE001 - the page must be drawn whatever goes wrong
+        log.debug("no language for the unavailable page", exc_info=True)
+        return "en"
 
 
 def _render(code: int, title: str | None = None, message: str | None = None):
@@ -89,8 +102,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
-        return _render(400, "This form has expired",
-                       "For your security, forms expire. Please go back, reload the page and submit again.")
+        return _render(400, _("This form has expired"),
+                       _("For your security, forms expire. Please go back, reload the page and submit again."))
 
     @app.errorhandler(500)
     def _server_error(exc):

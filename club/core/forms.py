@@ -10,18 +10,24 @@ What holds for every field of every form, before the field's own validators run:
   32-bit integer, a ``DecimalField`` whose cents would not fit one, is refused;
 - choices (select, radio, checkboxes) must be among those offered (WTForms' own check, kept on).
 A refusal is a field error with a plain message, shown next to the field with what was typed.
+
+Every message is in the reader's language: the club's own through its catalogue, and WTForms' own
+("This field is required.", an email's or a length's refusal) through ``club.core.form_messages``,
+which puts the club's translations before the ones WTForms ships.
 """
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 
+from flask_babel import gettext as _, lazy_gettext as _l, lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (DecimalField, Field, FileField, HiddenField, IntegerField, PasswordField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from club.core.form_messages import N_, club_translations
 from club.core.passwords import MIN_PASSWORD_LENGTH, password_weakness
 
 # What a PostgreSQL INTEGER column holds (SQLite holds more; the club keeps to the smaller).
@@ -37,16 +43,18 @@ _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Unicode's own line and paragraph separators break a "single line" as much as LF does.
 _LINE_BREAKS = re.compile(r"[\u2028\u2029\x85]")
 
-CONTROL_MESSAGE = "This contains characters that cannot be stored (control characters); please retype it."
-LINE_MESSAGE = "Keep this on one line."
+# In English (the msgid); shown translated (``control_problem``).
+CONTROL_MESSAGE = N_("This contains characters that cannot be stored (control characters); please retype it.")
+LINE_MESSAGE = N_("Keep this on one line.")
+INVALID_REFERENCE = N_("That is not a valid reference; reload the page and try again.")
 
 
 def control_problem(value: str, multiline: bool) -> str | None:
     """Why ``value`` breaks the policy on characters, or None. Pure; used by the policy and by tests."""
     if not multiline and ("\n" in value or "\r" in value or _LINE_BREAKS.search(value)):
-        return LINE_MESSAGE
+        return _(LINE_MESSAGE)
     if (_CONTROL_TEXT if multiline else _CONTROL_LINE).search(value):
-        return CONTROL_MESSAGE
+        return _(CONTROL_MESSAGE)
     return None
 
 
@@ -69,12 +77,12 @@ class _InputPolicy:
                 raise StopValidation(problem)
         if isinstance(field, (IntegerField, IdField)) and isinstance(field.data, int):
             if not MIN_INT <= field.data <= MAX_INT:
-                raise StopValidation("That number is too large.")
+                raise StopValidation(_("That number is too large."))
         if isinstance(field, DecimalField) and isinstance(field.data, Decimal):
             if not field.data.is_finite():
-                raise StopValidation("Enter a number.")
+                raise StopValidation(_("Enter a number."))
             if abs(field.data) > _MAX_AMOUNT:
-                raise StopValidation("That amount is too large.")
+                raise StopValidation(_("That amount is too large."))
 
 
 def _has(validators, kind) -> bool:
@@ -83,6 +91,10 @@ def _has(validators, kind) -> bool:
 
 class ClubForm(FlaskForm):
     """The base of every form in the app: the input policy above, before each field's own checks."""
+
+    class Meta:
+        def get_translations(self, form):
+            return club_translations
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,14 +117,14 @@ class IdField(HiddenField):
                 self.data = int(valuelist[0])
             except (TypeError, ValueError):
                 self.data = None
-                raise ValueError("That is not a valid reference; reload the page and try again.") from None
+                raise ValueError(_(INVALID_REFERENCE)) from None
 
     def _value(self):
         return "" if self.data is None else str(self.data)
 
     def pre_validate(self, form):
         if self.data is not None and not 1 <= self.data <= MAX_INT:
-            raise ValidationError("That is not a valid reference; reload the page and try again.")
+            raise ValidationError(_(INVALID_REFERENCE))
 
 
 class CheckboxesField(SelectMultipleField):
@@ -123,7 +135,7 @@ class CheckboxesField(SelectMultipleField):
 
 
 class NameField(StringField):
-    def __init__(self, label="Full name", **kwargs):
+    def __init__(self, label=_l("Full name"), **kwargs):
         super().__init__(label, validators=[DataRequired(), Length(max=200)], **kwargs)
 
 
@@ -138,15 +150,17 @@ def _not_guessable(form, field) -> None:
 
 
 class NewPasswordField(PasswordField):
-    def __init__(self, label="New password", **kwargs):
+    def __init__(self, label=_l("New password"), **kwargs):
         super().__init__(
             label,
-            validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
-                                               message=f"Use at least {MIN_PASSWORD_LENGTH} characters."),
+            validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=lazy_ngettext(
+                "Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH)),
                         _not_guessable],
             render_kw={"autocomplete": "new-password"},
-            description=f"At least {MIN_PASSWORD_LENGTH} characters, and not a common password. "
-                        "A phrase of a few unrelated words works well.",
+            description=lazy_ngettext(
+                "At least %(num)d character, and not a common password. A phrase of a few unrelated words works well.",
+                "At least %(num)d characters, and not a common password. A phrase of a few unrelated words works well.",
+                MIN_PASSWORD_LENGTH),
             **kwargs,
         )
 

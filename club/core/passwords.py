@@ -6,7 +6,10 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import get_locale, gettext as _, ngettext
 from zxcvbn import zxcvbn
+
+from club.core.form_messages import N_
 
 MIN_PASSWORD_LENGTH = 10
 # zxcvbn's score: 3 is "safely unguessable" (about 10^8 guesses or more). zxcvbn ships, offline, the
@@ -14,7 +17,25 @@ MIN_PASSWORD_LENGTH = 10
 # keyboard walks and repeats, so "password1234" and "Password123!" score 1.
 MIN_PASSWORD_SCORE = 3
 _LONGEST_CHECKED = 72  # zxcvbn refuses longer input; a passphrase past 72 characters is not the weak kind
-GUESSABLE_MESSAGE = "This password is too easy to guess"
+GUESSABLE_MESSAGE = "This password is too easy to guess"  # how each refusal begins, in English
+# zxcvbn's warnings (English only): shown in the reader's language; one not listed here is left
+# out of a page in another language.
+ZXCVBN_WARNINGS = frozenset({
+    N_("Straight rows of keys are easy to guess."),
+    N_("Short keyboard patterns are easy to guess."),
+    N_('Repeats like "aaa" are easy to guess.'),
+    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Recent years are easy to guess."),
+    N_("Dates are often easy to guess."),
+    N_("This is a top-10 common password."),
+    N_("This is a top-100 common password."),
+    N_("This is a very common password."),
+    N_("This is similar to a commonly used password."),
+    N_("A word by itself is easy to guess."),
+    N_("Names and surnames by themselves are easy to guess."),
+    N_("Common names and surnames are easy to guess."),
+})
 
 
 def _hasher() -> PasswordHasher:
@@ -46,21 +67,36 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def password_weakness(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
-    """Why ``password`` is refused (a sentence to show), or None if it is good enough.
+    """Why ``password`` is refused (a sentence to show, in the reader's language), or None if it
+    is good enough.
 
     ``user_inputs`` are the person's own name and email: a password built on them is weak too.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH)
     inputs = [part for value in user_inputs if value for part in _words(value)]
     if _only_own_words(password, inputs):
-        return f"{GUESSABLE_MESSAGE}: it is made of your own name or email. Try a phrase of unrelated words."
+        return _("This password is too easy to guess: it is made of your own name or email. "
+                 "Try a phrase of unrelated words.")
     result = zxcvbn(password[:_LONGEST_CHECKED], user_inputs=inputs)
     if result["score"] >= MIN_PASSWORD_SCORE:
         return None
-    warning = result["feedback"].get("warning") or ""
-    advice = warning.rstrip(".") + ". " if warning else ""
-    return f"{GUESSABLE_MESSAGE}. {advice}Try a phrase of three or four unrelated words."
+    warning = _warning(result["feedback"].get("warning") or "")
+    if warning:
+        return _("This password is too easy to guess. %(warning)s Try a phrase of three or four unrelated words.",
+                 warning=warning)
+    return _("This password is too easy to guess. Try a phrase of three or four unrelated words.")
+
+
+def _warning(text: str) -> str:
+    """zxcvbn's warning as one sentence in the reader's language, or "" (none, or not translatable)."""
+    text = text.strip()
+    if not text:
+        return ""
+    sentence = text.rstrip(".") + "."
+    if sentence in ZXCVBN_WARNINGS:
+        return _(sentence)
+    return sentence if str(get_locale() or "en") == "en" else ""
 
 
 def _words(value: str) -> list[str]:

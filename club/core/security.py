@@ -24,8 +24,23 @@ def _untrusted_host(exc: SecurityError):
     from club.core import security_log
 
     security_log.event("request.untrusted_host", host=request.environ.get("HTTP_HOST", "-"))
-    return Response("This address does not serve the club. Please use the club's own address.\n",
-                    status=400, mimetype="text/plain")
+    return Response(_refusal() + "\n", status=400, mimetype="text/plain")
+
+
+def _refusal() -> str:
+    """The wrong-host refusal in the browser's language (only the header is read: the request's
+    host, its session and its person are not to be trusted here)."""
+    from flask_babel import force_locale, gettext
+
+    from club.core.form_messages import N_
+    from club.core.i18n import LANGUAGES, language_or_default
+
+    text = N_("This address does not serve the club. Please use the club's own address.")
+    try:
+        with force_locale(language_or_default(request.accept_languages.best_match(list(LANGUAGES)))):
+            return gettext(text)
+    except Exception:  # noqa: BLE001 - the refusal goes out in English rather than not at all
+        return text
 
 
 def safe_local_path(target: str | None) -> str | None:

@@ -28,6 +28,11 @@ DEFAULTS: dict[str, Any] = {
     "currency": "eur",  # the one currency of the club's plans (club.models.billing.Plan holds the prices)
     "promotion_codes": False,  # allow Stripe promotion codes (made in Stripe's dashboard) at Checkout
     "payment_instructions": "",  # how to pay the club directly: bank details, who to contact
+    # The leaders page (club.metrics.leaders): points for each thing a member did in the last 6 months.
+    "leader_weight_attended": 1,  # an evening attended (checked in at the door)
+    "leader_weight_hosted": 3,  # an evening hosted
+    "leader_weight_referrals": 5,  # an invitee approved who is still a member
+    "leader_weight_feedback": 1,  # a rating left after an evening
 }
 
 DEFAULT_RULES = """1. What is said in the club stays in the club. No photographs of other members without their consent.

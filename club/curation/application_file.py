@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -65,7 +67,7 @@ def application_file(application_id: int, viewer: User) -> ApplicationFile:
     require_staff(viewer)
     application = review.application_on_file(application_id)
     if application is None:
-        raise NotFound("There is no such application.")
+        raise NotFound(_("There is no such application."))
     inviter = application.invitation.inviter
     reviews = list(db.session.scalars(
         select(Review).where(Review.application_id == application.id)
@@ -101,23 +103,37 @@ def application_file(application_id: int, viewer: User) -> ApplicationFile:
 
 def _history(application: review.ApplicationRecord, inviter: User,
              decisions: list[ApplicationDecision]) -> list[HistoryItem]:
-    items = [HistoryItem(application.invitation.created_at, f"Invited by {inviter.full_name}")]
-    items.append(HistoryItem(application.submitted_at, "Application submitted"))
+    items = [HistoryItem(application.invitation.created_at, _("Invited by %(name)s", name=inviter.full_name))]
+    items.append(HistoryItem(application.submitted_at, _("Application submitted")))
     for e in application.endorsements:
         if e.state == "endorsed" and e.answered_at:
-            items.append(HistoryItem(e.answered_at, f"Endorsed by {e.endorser.full_name}"))
+            items.append(HistoryItem(e.answered_at, _("Endorsed by %(name)s", name=e.endorser.full_name)))
         elif e.state == "declined" and e.answered_at:
-            items.append(HistoryItem(e.answered_at, f"{e.endorser.full_name} declined to endorse"))
-    labels = {rules.APPROVED: "Approved", rules.WAITLISTED: "Waitlisted", rules.REJECTED: "Rejected",
-              REOPENED: "Reopened"}
+            items.append(HistoryItem(e.answered_at, _("%(name)s declined to endorse", name=e.endorser.full_name)))
     for d in decisions:
-        who = d.decided_by.full_name if d.decided_by else "a former curator"
-        detail = d.reason + (f" — Override: {d.override_reason}" if d.override_reason else "") + (
-            f" — Decided despite vouching for the applicant: {d.conflict_reason}" if d.conflict_reason else "")
-        items.append(HistoryItem(d.decided_at, f"{labels.get(d.outcome, d.outcome)} by {who}", detail))
+        who = d.decided_by.full_name if d.decided_by else _("a former curator")
+        parts = [d.reason]
+        if d.override_reason:
+            parts.append(_("Override: %(reason)s", reason=d.override_reason))
+        if d.conflict_reason:
+            parts.append(_("Decided despite vouching for the applicant: %(reason)s", reason=d.conflict_reason))
+        items.append(HistoryItem(d.decided_at, _decided_by(d.outcome, who), " — ".join(parts)))
     if application.withdrawn_at:
-        items.append(HistoryItem(application.withdrawn_at, "Withdrawn by the applicant"))
+        items.append(HistoryItem(application.withdrawn_at, _("Withdrawn by the applicant")))
     items.sort(key=lambda i: i.at)
     if application.state in (rules.SUBMITTED,) and items:
         items[-1].kind = "current"
     return items
+
+
+def _decided_by(outcome: str, who: str) -> str:
+    """A decision in the history: "Approved by Anna Curator"."""
+    if outcome == rules.APPROVED:
+        return _("Approved by %(name)s", name=who)
+    if outcome == rules.WAITLISTED:
+        return _("Waitlisted by %(name)s", name=who)
+    if outcome == rules.REJECTED:
+        return _("Rejected by %(name)s", name=who)
+    if outcome == REOPENED:
+        return _("Reopened by %(name)s", name=who)
+    return f"{outcome} · {who}"

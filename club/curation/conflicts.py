@@ -7,22 +7,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from flask_babel import LazyString, lazy_gettext as _l
+
 INVITED, ENDORSED = "invited", "endorsed"
 
 # Why a curator may not score or decide, as the application page says it.
 SCORE_REFUSALS = {
-    INVITED: "You invited this applicant, so you do not score them: your word is already in their file.",
-    ENDORSED: "You endorsed this applicant, so you do not score them: your word is already in their file.",
+    INVITED: _l("You invited this applicant, so you do not score them: your word is already in their file."),
+    ENDORSED: _l("You endorsed this applicant, so you do not score them: your word is already in their file."),
 }
 DECIDE_REFUSALS = {
-    INVITED: "You invited this applicant, so another curator or an admin decides their application.",
-    ENDORSED: "You endorsed this applicant, so another curator or an admin decides their application.",
+    INVITED: _l("You invited this applicant, so another curator or an admin decides their application."),
+    ENDORSED: _l("You endorsed this applicant, so another curator or an admin decides their application."),
 }
 ADMIN_NOTICES = {
-    INVITED: "You invited this applicant. As an admin you may still decide, but say why it falls to you.",
-    ENDORSED: "You endorsed this applicant. As an admin you may still decide, but say why it falls to you.",
+    INVITED: _l("You invited this applicant. As an admin you may still decide, but say why it falls to you."),
+    ENDORSED: _l("You endorsed this applicant. As an admin you may still decide, but say why it falls to you."),
 }
-REASON_NEEDED = "You vouched for this applicant: say why you decide it yourself rather than another curator."
+REASON_NEEDED = _l("You vouched for this applicant: say why you decide it yourself rather than another curator.")
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ def conflict_of(person_id: int, vouchers: Vouchers) -> str | None:
 class DecisionCheck:
     """Whether a person may decide: ``refusal`` (may not at all) or ``reason_needed`` (an admin overriding)."""
 
-    refusal: str | None = None
-    reason_needed: str | None = None
+    refusal: LazyString | None = None
+    reason_needed: LazyString | None = None
 
 
 def decision_check(conflict: str | None, *, is_admin: bool, reason: str | None) -> DecisionCheck:

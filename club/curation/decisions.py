@@ -3,6 +3,8 @@ reopen a waitlisted one. Approval welcomes the new member (see ``welcome``). Who
 endorsed the applicant does not decide, unless an admin who says why (see ``conflicts``)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
 from club.applications import review, rules
 from club.applications.invites import start_reinvite_cooldown
 from club.core import audit
@@ -16,7 +18,7 @@ from club.extensions import db
 from club.models.curation import ApplicationDecision
 from club.models.user import User
 
-OUTCOMES = {rules.APPROVED: "Approve", rules.WAITLISTED: "Waitlist", rules.REJECTED: "Reject"}
+OUTCOMES = {rules.APPROVED: _l("Approve"), rules.WAITLISTED: _l("Waitlist"), rules.REJECTED: _l("Reject")}
 # Recorded beside the outcomes when a waitlisted application is put back for a new decision.
 REOPENED = "reopened"
 
@@ -30,10 +32,10 @@ def decide(application_id: int, outcome: str, reason: str, actor: User, override
     """
     require_staff(actor)
     if outcome not in OUTCOMES:
-        raise CurationError("Choose approve, waitlist or reject.", field="outcome")
+        raise CurationError(_("Choose approve, waitlist or reject."), field="outcome")
     reason = (reason or "").strip()
     if not reason:
-        raise CurationError("Say why: every decision is recorded with its reason.", field="reason")
+        raise CurationError(_("Say why: every decision is recorded with its reason."), field="reason")
     override_reason = (override_reason or "").strip() or None
     conflict_reason = (conflict_reason or "").strip() or None
 
@@ -44,21 +46,22 @@ def decide(application_id: int, outcome: str, reason: str, actor: User, override
     if application.state != rules.SUBMITTED:
         db.session.rollback()
         if application.state == rules.WAITLISTED:
-            raise CurationError("This application is waitlisted. Reopen it first to decide again.")
-        raise CurationError("This application has already been decided; decisions cannot be changed.")
+            raise CurationError(_("This application is waitlisted. Reopen it first to decide again."))
+        raise CurationError(_("This application has already been decided; decisions cannot be changed."))
     required = review.required_endorsements()
     short = application.endorsement_count < required
     if outcome == rules.APPROVED and short:
         if not actor.is_admin:
             db.session.rollback()
-            raise CurationError(
-                f"Approval needs {required} endorsements; this application has {application.endorsement_count}. "
-                "Only an admin can approve with fewer.", field="outcome")
+            raise CurationError(_(
+                "Approval needs %(required)s endorsements; this application has %(count)s. "
+                "Only an admin can approve with fewer.", required=required, count=application.endorsement_count),
+                field="outcome")
         if not override_reason:
             db.session.rollback()
-            raise CurationError(
-                f"This application has {application.endorsement_count} of {required} endorsements. "
-                "Say why you approve it anyway.", field="override_reason")
+            raise CurationError(_(
+                "This application has %(count)s of %(required)s endorsements. Say why you approve it anyway.",
+                count=application.endorsement_count, required=required), field="override_reason")
     if not (outcome == rules.APPROVED and short):
         override_reason = None  # nothing was overridden; do not record a justification for nothing
 
@@ -76,11 +79,12 @@ def decide(application_id: int, outcome: str, reason: str, actor: User, override
     if outcome == rules.APPROVED:
         welcome_new_member(application, actor, vouchers)
     elif outcome == rules.WAITLISTED:
-        send_mail(application.email, "Your application is on our waiting list", "decision_waitlisted",
-                  name=application.full_name)
+        send_mail(application.email, _l("Your application is on our waiting list"), "decision_waitlisted",
+                  language=_applicant_language(application), name=application.full_name)
     else:
         start_reinvite_cooldown(application.email)
-        send_mail(application.email, "About your application", "decision_rejected", name=application.full_name)
+        send_mail(application.email, _l("About your application"), "decision_rejected",
+                  language=_applicant_language(application), name=application.full_name)
     db.session.commit()
     return decision
 
@@ -90,14 +94,14 @@ def reopen(application_id: int, reason: str, actor: User) -> ApplicationDecision
     require_staff(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise CurationError("Say why the application is reopened.", field="reason")
+        raise CurationError(_("Say why the application is reopened."), field="reason")
     begin_write()
     application = locked_application(application_id)
     # An admin who vouched reopens with the reason they give for reopening; it is kept on the record.
     conflict = _check_conflict(actor, vouchers_of(application), reason)
     if application.state != rules.WAITLISTED:
         db.session.rollback()
-        raise CurationError("Only a waitlisted application can be reopened.")
+        raise CurationError(_("Only a waitlisted application can be reopened."))
     record = ApplicationDecision(application_id=application.id, outcome=REOPENED, reason=reason,
                                  endorsement_count=application.endorsement_count, decided_by_id=actor.id)
     db.session.add(record)
@@ -107,6 +111,12 @@ def reopen(application_id: int, reason: str, actor: User) -> ApplicationDecision
                  conflict=conflict, conflict_override=conflict is not None)
     db.session.commit()
     return record
+
+
+def _applicant_language(application: review.ApplicationRecord) -> str | None:
+    """The language of the applicant's account, when they have one; else None (the page's)."""
+    user = db.session.get(User, application.user_id) if application.user_id else None
+    return user.language if user is not None else None
 
 
 def _check_conflict(actor: User, vouchers: conflicts.Vouchers, reason: str | None) -> str | None:

@@ -1,6 +1,8 @@
 """Curation's refusals, and the check that the person asking is a curator or an admin."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from club.models.user import User
 
 
@@ -22,4 +24,4 @@ class NotFound(CurationError):
 
 def require_staff(user: User) -> None:
     if user is None or not getattr(user, "is_staff", False):
-        raise NotAllowed("Only curators and admins may do this.")
+        raise NotAllowed(_("Only curators and admins may do this."))

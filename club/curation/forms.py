@@ -1,4 +1,6 @@
 """Curators' forms: a score, a decision, reopening, their profile, a note, a reassignment."""
+from flask_babel import lazy_gettext as _l
+
 from club.core.forms import ClubForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -8,43 +10,43 @@ from club.curation.decisions import OUTCOMES
 
 
 class ReviewForm(ClubForm):
-    score = RadioField("Your score", choices=[(str(n), str(n)) for n in range(1, 6)],
-                       validators=[InputRequired(message="Choose a score from 1 to 5.")],
-                       description="1: not for the club · 3: could go either way · 5: exactly who we hope for.")
-    comment = TextAreaField("Comment for the other curators", validators=[Optional(), Length(max=4000)],
-                            description="Seen by curators and admins only, never by the applicant.")
+    score = RadioField(_l("Your score"), choices=[(str(n), str(n)) for n in range(1, 6)],
+                       validators=[InputRequired(message=_l("Choose a score from 1 to 5."))],
+                       description=_l("1: not for the club · 3: could go either way · 5: exactly who we hope for."))
+    comment = TextAreaField(_l("Comment for the other curators"), validators=[Optional(), Length(max=4000)],
+                            description=_l("Seen by curators and admins only, never by the applicant."))
 
 
 class DecisionForm(ClubForm):
-    outcome = RadioField("Decision", choices=list(OUTCOMES.items()),
-                         validators=[InputRequired(message="Choose approve, waitlist or reject.")])
-    reason = TextAreaField("Reason", validators=[DataRequired(message="Say why: every decision is recorded with its reason."),
-                                                 Length(max=4000)],
-                           description="Kept in the application's history for staff; not sent to the applicant.")
-    override_reason = TextAreaField("Why approve with fewer endorsements (admins only)",
+    outcome = RadioField(_l("Decision"), choices=list(OUTCOMES.items()),
+                         validators=[InputRequired(message=_l("Choose approve, waitlist or reject."))])
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(message=_l("Say why: every decision is recorded with its reason.")), Length(max=4000)],
+                           description=_l("Kept in the application's history for staff; not sent to the applicant."))
+    override_reason = TextAreaField(_l("Why approve with fewer endorsements (admins only)"),
                                     validators=[Optional(), Length(max=4000)],
-                                    description="Needed only to approve before the required endorsements are in.")
-    conflict_reason = TextAreaField("Why you decide although you vouched for this applicant (admins only)",
+                                    description=_l("Needed only to approve before the required endorsements are in."))
+    conflict_reason = TextAreaField(_l("Why you decide although you vouched for this applicant (admins only)"),
                                     validators=[Optional(), Length(max=4000)],
-                                    description="Kept on the decision for the other staff; the audit log records only "
-                                                "that you overrode the conflict.")
+                                    description=_l("Kept on the decision for the other staff; the audit log records only "
+                                                   "that you overrode the conflict."))
 
 
 class ReopenForm(ClubForm):
-    reason = TextAreaField("Why reopen it", validators=[DataRequired(message="Say why the application is reopened."),
-                                                        Length(max=4000)])
+    reason = TextAreaField(_l("Why reopen it"), validators=[
+        DataRequired(message=_l("Say why the application is reopened.")), Length(max=4000)])
 
 
 class CuratorProfileForm(ClubForm):
-    bio = TextAreaField("About you", validators=[Optional(), Length(max=2000)],
-                        description="Members see this on their home page once you are their curator.")
-    contact = StringField("How members reach you", validators=[Optional(), Length(max=200)],
-                          description="For example: write through the club, or a phone number.")
-    city = StringField("City", validators=[Optional(), Length(max=120)])
-    interests = CheckboxesField("Interests", choices=[])
-    languages = StringField("Languages", validators=[Optional(), Length(max=300)],
-                            description="Separated by commas, e.g. English, French.")
-    capacity = IntegerField("Members you can look after", validators=[InputRequired(message="Give a number."),
+    bio = TextAreaField(_l("About you"), validators=[Optional(), Length(max=2000)],
+                        description=_l("Members see this on their home page once you are their curator."))
+    contact = StringField(_l("How members reach you"), validators=[Optional(), Length(max=200)],
+                          description=_l("For example: write through the club, or a phone number."))
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    interests = CheckboxesField(_l("Interests"), choices=[])
+    languages = StringField(_l("Languages"), validators=[Optional(), Length(max=300)],
+                            description=_l("Separated by commas, e.g. English, French."))
+    capacity = IntegerField(_l("Members you can look after"), validators=[InputRequired(message=_l("Give a number.")),
                                                                        NumberRange(1, 500)])
 
     def language_list(self) -> list[str]:
@@ -52,12 +54,12 @@ class CuratorProfileForm(ClubForm):
 
 
 class NoteForm(ClubForm):
-    body = TextAreaField("New note", validators=[DataRequired(message="Write the note first."), Length(max=4000)])
+    body = TextAreaField(_l("New note"), validators=[DataRequired(message=_l("Write the note first.")), Length(max=4000)])
 
 
 class ReassignForm(ClubForm):
-    curator_id = SelectField("New curator", coerce=int, choices=[],
-                             validators=[InputRequired(message="Choose a curator.")])
-    reason = TextAreaField("Reason", validators=[DataRequired(message="Say why the member gets another curator."),
-                                                 Length(max=2000)],
-                           description="Kept in the member's history; the previous curator is told it too.")
+    curator_id = SelectField(_l("New curator"), coerce=int, choices=[],
+                             validators=[InputRequired(message=_l("Choose a curator."))])
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(message=_l("Say why the member gets another curator.")), Length(max=2000)],
+                           description=_l("Kept in the member's history; the previous curator is told it too."))

@@ -3,6 +3,8 @@
 Notes are never shown to the member, nor included in the member's own export."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +22,7 @@ from club.models.user import User
 def add_note(member_id: int, author: User, body: str) -> MemberNote:
     body = (body or "").strip()
     if not body:
-        raise CurationError("Write the note first.", field="body")
+        raise CurationError(_("Write the note first."), field="body")
     # One writer at a time per member: SQLite's write lock up front, and on PostgreSQL a lock on the
     # member's row, so the same note sent twice at the same instant is seen by the second as sent.
     begin_write()
@@ -46,7 +48,7 @@ def add_note(member_id: int, author: User, body: str) -> MemberNote:
 def notes_export(viewer: User) -> list[dict[str, Any]]:
     """Every private note, for the admin's export only: members' own exports never include notes."""
     if not viewer.is_admin:
-        raise NotAllowed("Only an admin can export curators' notes.")
+        raise NotAllowed(_("Only an admin can export curators' notes."))
     member, author = aliased(User), aliased(User)
     rows = db.session.execute(
         select(MemberNote, member.full_name, member.email, author.full_name)

@@ -2,6 +2,8 @@
 member sees of their curator."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from dataclasses import dataclass
 
 from club.applications.interests import interest_names
@@ -15,7 +17,7 @@ from club.models.user import User
 def curator_profile(curator: User) -> CuratorProfile:
     """The curator's profile, unsaved defaults if they never filled it in."""
     if not curator.is_curator:
-        raise NotAllowed("Only curators have a curator profile.")
+        raise NotAllowed(_("Only curators have a curator profile."))
     profile = db.session.get(CuratorProfile, curator.id)
     if profile is None:
         profile = CuratorProfile(user_id=curator.id, interests=[], languages=[],
@@ -26,13 +28,13 @@ def curator_profile(curator: User) -> CuratorProfile:
 def update_curator_profile(curator: User, *, bio: str | None, contact: str | None, city: str | None,
                            interests: list[str], languages: list[str], capacity: int) -> CuratorProfile:
     if not curator.is_curator:
-        raise NotAllowed("Only curators have a curator profile.")
+        raise NotAllowed(_("Only curators have a curator profile."))
     known = set(interest_names())
     unknown = [i for i in interests if i not in known]
     if unknown:
-        raise CurationError("Choose interests from the club's list.", field="interests")
+        raise CurationError(_("Choose interests from the club's list."), field="interests")
     if capacity < 1:
-        raise CurationError("Capacity is at least one member.", field="capacity")
+        raise CurationError(_("Capacity is at least one member."), field="capacity")
     profile = db.session.get(CuratorProfile, curator.id)
     if profile is None:
         profile = CuratorProfile(user_id=curator.id)

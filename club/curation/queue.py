@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l, lazy_pgettext
+
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
@@ -15,13 +17,13 @@ from club.models.curation import Review
 from club.models.user import User
 
 QUEUE_FILTERS = {
-    review.READY: "Ready for decision",
-    review.AWAITING: "Awaiting endorsements",
-    review.WAITLISTED: "Waitlisted",
-    review.DECIDED: "Decided",
-    review.WITHDRAWN: "Withdrawn",
+    review.READY: _l("Ready for decision"),
+    review.AWAITING: _l("Awaiting endorsements"),
+    review.WAITLISTED: lazy_pgettext("queue tab", "Waitlisted"),
+    review.DECIDED: lazy_pgettext("queue tab", "Decided"),
+    review.WITHDRAWN: lazy_pgettext("queue tab", "Withdrawn"),
 }
-QUEUE_SORTS = {"oldest": "Oldest first", "newest": "Newest first"}
+QUEUE_SORTS = {"oldest": lazy_pgettext("queue order", "Oldest first"), "newest": lazy_pgettext("queue order", "Newest first")}
 QUEUE_PAGE_SIZE = 50
 
 

@@ -1,6 +1,7 @@
 """An admin gives a member another curator, with a reason; the member and both curators are told."""
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from club.core import audit
 from club.core.links import public_url_for
@@ -15,16 +16,17 @@ from club.models.user import User
 def reassign_curator(member_id: int, new_curator_id: int, reason: str, actor: User) -> CuratorAssignment:
     """An admin gives a member another curator; the member and both curators are told."""
     if not actor.is_admin:
-        raise NotAllowed("Only an admin can reassign a member.")
+        raise NotAllowed(_("Only an admin can reassign a member."))
     reason = (reason or "").strip()
     if not reason:
-        raise CurationError("Say why the member gets another curator.", field="reason")
+        raise CurationError(_("Say why the member gets another curator."), field="reason")
     user, membership = member_in_care(member_id, actor)
     new_curator = db.session.get(User, new_curator_id)
     if new_curator is None or not new_curator.is_curator or new_curator.deleted_at is not None:
-        raise CurationError("Choose one of the club's curators.", field="curator_id")
+        raise CurationError(_("Choose one of the club's curators."), field="curator_id")
     if membership.curator_id == new_curator.id:
-        raise CurationError(f"{new_curator.full_name} is already this member's curator.", field="curator_id")
+        raise CurationError(_("%(name)s is already this member's curator.", name=new_curator.full_name),
+                            field="curator_id")
     previous = db.session.get(User, membership.curator_id) if membership.curator_id else None
     membership.curator_id = new_curator.id
     assignment = CuratorAssignment(member_id=user.id, curator_id=new_curator.id,
@@ -36,13 +38,15 @@ def reassign_curator(member_id: int, new_curator_id: int, reason: str, actor: Us
                  old_curator_id=previous.id if previous else None, new_curator_id=new_curator.id,
                  assignment_id=assignment.id)
     profile = db.session.get(CuratorProfile, new_curator.id)
-    send_mail(user.email, "Your personal curator", "curator_reassigned_member", member=user, curator=new_curator,
-              curator_profile=profile)
-    send_mail(new_curator.email, f"A member joins your care: {user.full_name}", "curator_reassigned_to",
+    send_mail(user.email, _l("Your personal curator"), "curator_reassigned_member", language=user.language,
+              member=user, curator=new_curator, curator_profile=profile)
+    send_mail(new_curator.email, _l("A member joins your care: %(name)s", name=user.full_name),
+              "curator_reassigned_to", language=new_curator.language,
               curator=new_curator, member=user, previous=previous, reason=reason,
               link=public_url_for("curation.member", user_id=user.id))
     if previous is not None and previous.deleted_at is None:
-        send_mail(previous.email, f"{user.full_name} now has another curator", "curator_reassigned_from",
+        send_mail(previous.email, _l("%(name)s now has another curator", name=user.full_name),
+                  "curator_reassigned_from", language=previous.language,
                   curator=previous, member=user, new_curator=new_curator, reason=reason)
     db.session.commit()
     return assignment

@@ -2,6 +2,8 @@
 an applicant the curator invited or endorsed (see ``conflicts``)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -32,12 +34,12 @@ def score_refusal(application: review.ApplicationRecord, curator: User,
     other curators, and a voucher's would only count their word twice.
     """
     if not curator.is_staff:
-        return "Only curators score applications."
+        return _("Only curators score applications.")
     if application.state != rules.SUBMITTED:
-        return "Scores are closed: this application has been decided."
+        return _("Scores are closed: this application has been decided.")
     conflict = conflicts.conflict_of(curator.id, vouchers or vouchers_of(application))
     if conflict is not None:
-        return conflicts.SCORE_REFUSALS[conflict]
+        return str(conflicts.SCORE_REFUSALS[conflict])
     return None
 
 
@@ -46,7 +48,7 @@ def locked_application(application_id: int) -> review.ApplicationRecord:
     application = review.lock_for_decision(application_id)
     if application is None:
         db.session.rollback()
-        raise NotFound("There is no such application.")
+        raise NotFound(_("There is no such application."))
     return application
 
 
@@ -54,7 +56,7 @@ def score_application(application_id: int, curator: User, score: int, comment: s
     """Record or change this curator's one score and comment, until the application is decided."""
     require_staff(curator)
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise CurationError("Choose a score from 1 to 5.", field="score")
+        raise CurationError(_("Choose a score from 1 to 5."), field="score")
     comment = (comment or "").strip() or None
     for attempt in (1, 2):
         begin_write()

@@ -5,6 +5,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from club.applications.interests import interest_names
@@ -24,6 +25,12 @@ bp = Blueprint("curation", __name__, url_prefix="/curation")
 
 STAFF = (ROLE_CURATOR, ROLE_ADMIN)
 
+# What the curator is told once a decision is recorded, by outcome.
+DECIDED = {
+    "approved": _l("Decision recorded: approved. The applicant has been written to."),
+    "waitlisted": _l("Decision recorded: waitlisted. The applicant has been written to."),
+    "rejected": _l("Decision recorded: rejected. The applicant has been written to."),
+}
 
 
 def _refused(exc: CurationError):
@@ -70,6 +77,7 @@ def _render_application(application_id: int, review_form=None, decision_form=Non
         "curation/application.html", file=file, review_form=review_form,
         decision_form=decision_form or DecisionForm(prefix="decision"),
         reopen_form=reopen_form or ReopenForm(prefix="reopen"), outcomes=decisions.OUTCOMES, error=error,
+        labels=states.LABELS,
     ), status
 
 
@@ -87,7 +95,7 @@ def review(application_id: int):
     if form.validate_on_submit():
         try:
             score_application(application_id, current_user, int(form.score.data), form.comment.data)
-            flash("Your score is saved. You can change it until the application is decided.", "success")
+            flash(_("Your score is saved. You can change it until the application is decided."), "success")
             return redirect(url_for("curation.application", application_id=application_id) + "#scores")
         except CurationError as exc:
             _refused(exc)
@@ -105,7 +113,7 @@ def decision(application_id: int):
             made = decisions.decide(application_id, form.outcome.data, form.reason.data, current_user,
                                     override_reason=form.override_reason.data,
                                     conflict_reason=form.conflict_reason.data)
-            flash(f"Decision recorded: {made.outcome}. The applicant has been written to.", "success")
+            flash(str(DECIDED[made.outcome]), "success")
             return redirect(url_for("curation.application", application_id=application_id))
         except CurationError as exc:
             _refused(exc)
@@ -121,7 +129,7 @@ def reopen(application_id: int):
     if form.validate_on_submit():
         try:
             decisions.reopen(application_id, form.reason.data, current_user)
-            flash("The application is back in the queue for a new decision.", "success")
+            flash(_("The application is back in the queue for a new decision."), "success")
             return redirect(url_for("curation.application", application_id=application_id))
         except CurationError as exc:
             _refused(exc)
@@ -145,7 +153,7 @@ def profile():
                 profiles.update_curator_profile(current_user, bio=form.bio.data, contact=form.contact.data,
                                                 city=form.city.data, interests=form.interests.data or [],
                                                 languages=form.language_list(), capacity=form.capacity.data)
-                flash("Your profile is saved.", "success")
+                flash(_("Your profile is saved."), "success")
                 return redirect(url_for("curation.profile"))
             except CurationError as exc:
                 _refused(exc)
@@ -176,7 +184,8 @@ def _render_member(user_id: int, note_form=None, reassign_form=None, status=200,
         reassign_form = ReassignForm(prefix="reassign")
     current_id = file.membership.curator_id if file.membership else None
     reassign_form.curator_id.choices = [
-        (c.user.id, f"{c.user.full_name} ({c.load} of {c.capacity} members)")
+        (c.user.id, _("%(name)s (%(load)s of %(capacity)s members)", name=c.user.full_name, load=c.load,
+                      capacity=c.capacity))
         for c in file.curator_choices if c.user.id != current_id
     ]
     return render_template("curation/member.html", file=file, note_form=note_form or NoteForm(prefix="note"),
@@ -197,7 +206,7 @@ def add_note(user_id: int):
     if form.validate_on_submit():
         try:
             notes.add_note(user_id, current_user, form.body.data)
-            flash("Note added.", "success")
+            flash(_("Note added."), "success")
             return redirect(url_for("curation.member", user_id=user_id) + "#notes")
         except CurationError as exc:
             _refused(exc)
@@ -215,8 +224,8 @@ def reassign(user_id: int):
         try:
             assignment = reassignment.reassign_curator(user_id, form.curator_id.data, form.reason.data,
                                                        current_user)
-            flash(f"{assignment.curator.full_name} is now this member's curator. Everyone concerned has been told.",
-                  "success")
+            flash(_("%(name)s is now this member's curator. Everyone concerned has been told.",
+                    name=assignment.curator.full_name), "success")
             return redirect(url_for("curation.member", user_id=user_id))
         except CurationError as exc:
             _refused(exc)

@@ -4,6 +4,8 @@ and the mails (the member, the curator, the admins when every curator is full). 
 or endorsed the new member is never matched as their curator (see ``conflicts``)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from sqlalchemy import select
 
 from club.applications import review
@@ -48,12 +50,12 @@ def welcome_new_member(application: review.ApplicationRecord, actor: User,
         _tell_admins_no_curator_is_free(user, actor)
     elif match is None or match.all_full:
         _tell_admins_curators_are_full(user, curator, actor)
-    send_mail(user.email, "Welcome: your application is approved", "decision_approved", name=application.full_name,
-              curator=curator, curator_profile=curator.curator_profile if curator else None,
+    send_mail(user.email, _l("Welcome: your application is approved"), "decision_approved", language=user.language,
+              name=application.full_name, curator=curator, curator_profile=curator.curator_profile if curator else None,
               password_link=password_link)
     if curator is not None:
-        send_mail(curator.email, f"A new member for you: {user.full_name}", "curator_new_member",
-                  curator=curator, member=user, profile=profile, match=match,
+        send_mail(curator.email, _l("A new member for you: %(name)s", name=user.full_name), "curator_new_member",
+                  language=curator.language, curator=curator, member=user, profile=profile, match=match,
                   link=public_url_for("curation.member", user_id=user.id))
 
 
@@ -82,16 +84,15 @@ def _tell_admins_no_curator_is_free(member: User, actor: User) -> None:
     """Every curator vouched for the new member: none is matched, an admin chooses one."""
     admins = _admins()
     audit.record("curation.no_curator_without_conflict", actor=actor, subject=member)
-    if admins:
-        send_mail([a.email for a in admins], "A new member needs a curator", "curator_unmatched_conflict",
-                  member=member, link=public_url_for("curation.member", user_id=member.id))
+    for admin in admins:  # one message each, in the admin's own language
+        send_mail(admin.email, _l("A new member needs a curator"), "curator_unmatched_conflict",
+                  language=admin.language, member=member, link=public_url_for("curation.member", user_id=member.id))
 
 
 def _tell_admins_curators_are_full(member: User, curator: User | None, actor: User) -> None:
     admins = _admins()
     audit.record("curation.curators_full", actor=actor, subject=member,
                  curator_id=curator.id if curator else None)
-    if admins:
-        send_mail([a.email for a in admins], "Every curator is at capacity", "curator_all_full",
-                  member=member, curator=curator,
-                  link=public_url_for("curation.member", user_id=member.id))
+    for admin in admins:  # one message each, in the admin's own language
+        send_mail(admin.email, _l("Every curator is at capacity"), "curator_all_full", language=admin.language,
+                  member=member, curator=curator, link=public_url_for("curation.member", user_id=member.id))

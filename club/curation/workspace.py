@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -67,12 +69,12 @@ def member_in_care(member_id: int, viewer: User) -> tuple[User, Membership]:
     require_staff(viewer)
     user = db.session.get(User, member_id)
     if user is None or user.deleted_at is not None:
-        raise NotFound("There is no such member.")
+        raise NotFound(_("There is no such member."))
     membership = membership_of(user)
     if membership is None:
-        raise NotFound("There is no such member.")
+        raise NotFound(_("There is no such member."))
     if not viewer.is_admin and membership.curator_id != viewer.id:
-        raise NotAllowed("This member is looked after by another curator.")
+        raise NotAllowed(_("This member is looked after by another curator."))
     return user, membership
 
 

@@ -8,6 +8,7 @@ from club.core.pagination import paginate
 from club.extensions import db
 from club.members import directory_index, privacy
 from club.membership import states
+from club.membership.ambassadors import current_ambassadors
 from club.models.membership import MemberProfile, Membership
 from club.models.user import User
 
@@ -20,6 +21,7 @@ class DirectoryPage:
     total: int
     page: int
     pages: int
+    ambassadors: frozenset[int] = frozenset()  # the cards' members the club named ambassadors
 
 
 def search(viewer: User, *, text: str = "", interest: str = "", city: str = "", page: int = 1) -> DirectoryPage:
@@ -27,7 +29,8 @@ def search(viewer: User, *, text: str = "", interest: str = "", city: str = "", 
 
     Filtered, counted and cut in SQL on the search columns (``club.members.directory_index``),
     which hold only what each member shows: searching for a city or interest a member keeps
-    hidden can never find them. Two queries, whatever the size of the club.
+    hidden can never find them. Three queries (the page, its count, its ambassadors), whatever
+    the size of the club.
     """
     text, interest, city = search_words(text), search_words(interest), search_words(city)
     statement = (
@@ -55,4 +58,5 @@ def search(viewer: User, *, text: str = "", interest: str = "", city: str = "", 
                                 relation=privacy.MEMBER)
         if card is not None:
             cards.append(card)
-    return DirectoryPage(cards=cards, total=cut.total, page=cut.page, pages=cut.pages)
+    ambassadors = frozenset(current_ambassadors([c.user_id for c in cards]))
+    return DirectoryPage(cards=cards, total=cut.total, page=cut.page, pages=cut.pages, ambassadors=ambassadors)

@@ -5,7 +5,7 @@ from club.core import erasure
 from club.core.erasure import Erasure
 from club.extensions import db
 from club.members import photos
-from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
+from club.models.members import AtRiskFollowUp, CuratorChangeRequest, CuratorRequest, RequestMessage
 from club.models.membership import MemberProfile
 
 ERASED_TEXT = ""
@@ -37,3 +37,9 @@ def erase_requests(user_id: int, how: Erasure) -> None:
                        .values(state="done", closed_at=now, updated_at=now))
     db.session.execute(db.update(CuratorChangeRequest).where(CuratorChangeRequest.member_id == user_id)
                        .values(reason=ERASED_TEXT, state="done", resolved_at=now))
+
+
+@erasure.person_eraser("at_risk_follow_ups")
+def erase_follow_up_notes(user_id: int, how: Erasure) -> None:
+    """What curators noted about following the member up: the words go, the dates stay (workload)."""
+    db.session.execute(db.update(AtRiskFollowUp).where(AtRiskFollowUp.member_id == user_id).values(note=None))

@@ -7,17 +7,18 @@ from functools import wraps
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, session,
                    url_for)
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from club.core import settings
+from club.core import i18n, settings
 from club.core.security import roles_required, safe_local_path
 from club.membership.access import member_required
 from club.extensions import limiter
 from club.members import (directory, export, home as home_service, leaving, privacy, profile_service,
                           request_states, requests_service as rq, rules_gate, welcome)
 from club.members.forms import (CuratorChangeForm, DeleteForm, DirectoryForm, HelloForm, LeaveForm, MessageForm,
-                                PhotoForm, ProfileForm, RequestForm, ResolveForm, RulesForm, StaffAnswerForm,
-                                StateForm, split_lines, split_list)
+                                PhotoForm, RequestForm, ResolveForm, RulesForm, StaffAnswerForm, StateForm,
+                                profile_form, split_lines, split_list)
 from club.members.photos import PhotoRejected
 from club.membership.access import membership_of
 from club.models.user import ROLE_ADMIN, ROLE_CURATOR
@@ -78,7 +79,7 @@ def accept_rules():
             # Accepted on the page an action was refused on: 307 sends that action on, with its
             # method and what was typed (carried in this form), so nothing is lost.
             return redirect(target, code=307)
-        flash("Thank you. Welcome in.", "success")
+        flash(_("Thank you. Welcome in."), "success")
         return redirect(target or url_for("members.home"))
     keep = {}
     if request.method == "POST" and request.args.get("resend") and not accepted:
@@ -101,7 +102,7 @@ def say_hello():
         except rq.RequestError as exc:
             flash(str(exc), "error")
             return redirect(url_for("members.home"))
-        flash("Your hello is on its way to your curator.", "success")
+        flash(_("Your hello is on its way to your curator."), "success")
         return redirect(url_for("members.request_thread", request_id=thread.id))
     # Refused (empty, too long): the home page again, the field marked and its error beside it.
     return render_template("members/home.html", home=home_service.home_for(current_user), hello_form=form,
@@ -115,18 +116,16 @@ def say_hello():
 @membership_needed
 def profile():
     own = profile_service.profile_of(current_user)
-    form = ProfileForm(data={
-        "full_name": current_user.full_name, "city": own.city, "occupation": own.occupation,
-        "company": own.company, "bio": own.bio, "interests": own.interests,
-        "languages": ", ".join(own.languages or []), "links": "\n".join(own.links or []),
-    })
-    form.interests.choices = [(name, name) for name in profile_service.interest_names()]
+    form = profile_form(current_user, own, profile_service.interest_names(), i18n.current_language())
     if form.validate_on_submit():
+        # The language, like the footer's switcher: on the account (mail) and for this visit.
+        language = i18n.choose_language(form.language.data, current_user)
         profile_service.update_profile(current_user, profile_service.ProfileChanges(
             full_name=form.full_name.data, city=form.city.data or "", occupation=form.occupation.data or "",
             company=form.company.data or "", bio=form.bio.data or "", interests=form.interests.data or [],
             languages=split_list(form.languages.data), links=split_lines(form.links.data)))
-        flash("Your profile is saved.", "success")
+        with force_locale(language):
+            flash(_("Your profile is saved."), "success")
         return redirect(url_for("members.profile"))
     return render_template("members/profile.html", form=form, photo_form=PhotoForm(), profile=own), \
         (400 if form.errors else 200)
@@ -141,18 +140,13 @@ def upload_photo():
     if form.validate_on_submit():
         try:
             profile_service.set_photo(current_user, form.photo.data.stream)
-            flash("Your photo is saved.", "success")
+            flash(_("Your photo is saved."), "success")
             return redirect(url_for("members.profile"))
         except PhotoRejected as exc:
             form.photo.errors = [str(exc)]
     own = profile_service.profile_of(current_user)
-    profile_form = ProfileForm(data={
-        "full_name": current_user.full_name, "city": own.city, "occupation": own.occupation,
-        "company": own.company, "bio": own.bio, "interests": own.interests,
-        "languages": ", ".join(own.languages or []), "links": "\n".join(own.links or []),
-    }, formdata=None)
-    profile_form.interests.choices = [(name, name) for name in profile_service.interest_names()]
-    return render_template("members/profile.html", form=profile_form, photo_form=form, profile=own), 400
+    shown = profile_form(current_user, own, profile_service.interest_names(), i18n.current_language(), formdata=None)
+    return render_template("members/profile.html", form=shown, photo_form=form, profile=own), 400
 
 
 @bp.route("/me/photo/remove", methods=["POST"])
@@ -161,7 +155,7 @@ def upload_photo():
 def remove_photo():
     if ResolveForm().validate_on_submit():
         profile_service.remove_photo(current_user)
-        flash("Your photo is removed.", "success")
+        flash(_("Your photo is removed."), "success")
     return redirect(url_for("members.profile"))
 
 
@@ -175,7 +169,7 @@ def privacy_settings():
     if form.validate_on_submit():
         profile_service.update_visibility(current_user, listed=form.listed.data == "listed",
                                           fields=form.fields.data or [])
-        flash("Your directory settings are saved.", "success")
+        flash(_("Your directory settings are saved."), "success")
         return redirect(url_for("members.privacy_settings"))
     return render_template("members/privacy.html", form=form, preview=profile_service.own_card(current_user),
                            field_labels=privacy.FIELDS), (400 if form.errors else 200)
@@ -220,7 +214,7 @@ def requests_page():
         except rq.RequestError as exc:
             form.body.errors = [*form.body.errors, str(exc)]
         else:
-            flash("Your request is with your curator. You will hear back by email.", "success")
+            flash(_("Your request is with your curator. You will hear back by email."), "success")
             return redirect(url_for("members.request_thread", request_id=thread.id))
     return render_template("members/requests.html", form=form, threads=rq.member_requests(current_user),
                            curator=rq.curator_of(current_user), topics=request_states.TOPIC_LABELS,
@@ -245,7 +239,7 @@ def request_thread(request_id: int):
         except rq.RequestError as exc:
             form.body.errors = [*form.body.errors, str(exc)]
         else:
-            flash("Sent.", "success")
+            flash(_("Sent."), "success")
             return redirect(url_for("members.request_thread", request_id=request_id))
     return render_template("members/request_thread.html", thread=thread, form=form,
                            topics=request_states.TOPIC_LABELS, labels=request_states.LABELS), \
@@ -260,7 +254,7 @@ def ask_for_another_curator():
     form = CuratorChangeForm()
     if form.validate_on_submit():
         rq.ask_for_another_curator(current_user, form.reason.data or "")
-        flash("Your request has gone to the club’s admins. They will be in touch.", "success")
+        flash(_("Your request has gone to the club’s admins. They will be in touch."), "success")
         return redirect(url_for("members.requests_page"))
     return render_template("members/curator_change.html", form=form, curator=rq.curator_of(current_user),
                            pending=rq.open_curator_change(current_user)), (400 if form.errors else 200)
@@ -292,7 +286,7 @@ def staff_request(request_id: int):
         except (rq.RequestError, request_states.InvalidRequestMove) as exc:
             form.body.errors = [*form.body.errors, str(exc)]
         else:
-            flash(f"Sent to {thread.member.full_name}.", "success")
+            flash(_("Sent to %(name)s.", name=thread.member.full_name), "success")
             return redirect(url_for("members.staff_request", request_id=request_id))
     return render_template("members/staff_request.html", thread=thread, form=form,
                            state_form=StateForm(data={"state": thread.state}), topics=request_states.TOPIC_LABELS,
@@ -312,7 +306,7 @@ def staff_request_state(request_id: int):
     except (rq.RequestError, request_states.InvalidRequestMove) as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Marked {request_states.LABELS[form.state.data].lower()}.", "success")
+        flash(str(request_states.MARKED[form.state.data]), "success")
     return redirect(url_for("members.staff_request", request_id=request_id))
 
 
@@ -333,7 +327,7 @@ def resolve_curator_change(change_id: int):
             rq.resolve_curator_change(current_user, change_id)
         except rq.RequestNotFound:
             abort(404)
-        flash("Marked done.", "success")
+        flash(_("Marked done."), "success")
     return redirect(url_for("members.curator_changes"))
 
 
@@ -379,9 +373,15 @@ def delete_account():
             else:
                 flash(str(exc), "error")
         else:
+            language = i18n.current_language()
             logout_user()
             session.clear()
-            flash("Your account is deleted and your personal data erased. Thank you for your time with us.", "info")
+            i18n.choose_language(language)  # the farewell, and the pages after it, in the language they read
+            flash(_("Your account is deleted and your personal data erased. Thank you for your time with us."),
+                  "info")
             return redirect(url_for("public.landing"))
     return render_template("members/delete.html", form=form, is_staff=current_user.is_staff), \
         (400 if form.errors or request.method == "POST" else 200)
+
+
+from club.members import at_risk_views  # noqa: E402,F401  (its routes are on this blueprint)

@@ -23,3 +23,6 @@ def erase_admins_reasons(user_id: int, how: Erasure) -> None:
     theirs = db.select(Membership.id).where(Membership.user_id == user_id).scalar_subquery()
     db.session.execute(db.update(MembershipReason).where(MembershipReason.membership_id.in_(theirs))
                        .values(reason=None))
+
+
+erasure.keep("ambassadorships", "who was an ambassador and when, and which admin named them: ids and dates, no words")

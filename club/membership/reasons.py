@@ -21,7 +21,7 @@ LABELS = {SUSPENDED: _l("Suspended"), REINSTATED: _l("Reinstated"), COMPLIMENTAR
 
 def label(change: str | None):
     """What the change is called on a page (a lazy string); an unknown code is shown as it is."""
-    return LABELS.get(change, change or "")
+    return LABELS.get(change or "", change or "")
 
 
 def record_reason(membership: Membership, change: str, reason: str, actor: User | None) -> MembershipReason:

@@ -35,7 +35,7 @@ LABELS = {
 
 def label(code: str | None):
     """The state's label for a person (a lazy string); an unknown code is shown as it is."""
-    return LABELS.get(code, code or "")
+    return LABELS.get(code or "", code or "")
 
 ALLOWED = {
     PENDING_PAYMENT: {ACTIVE, ENDED, SUSPENDED},

@@ -1,7 +1,16 @@
-"""The geometry of a chart the server draws as SVG (``templates/metrics/_chart.html``). Pure."""
+"""The geometry of a chart the server draws as SVG (``templates/metrics/_chart.html``), and how its
+labels and the tables' cells are written in the reader's language (through Babel, never by hand)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from babel import Locale
+from babel.numbers import parse_pattern
+
+from club.core.i18n import current_language
+from club.core.templating import format_local, number
+from club.metrics.tables import Month
 
 WIDTH, HEIGHT = 640, 220
 LEFT, BOTTOM, TOP = 8, 28, 16
@@ -26,6 +35,41 @@ def scale_top(values: list[float], percent: bool = False) -> float:
     return max(1.0, float(largest))
 
 
+def axis_label(value) -> str:
+    """What names a bar or point: a month by its name ("Mar", «март»), a date in full, text as it is."""
+    if isinstance(value, Month):
+        return format_local(value, "month")
+    if isinstance(value, date):
+        return format_local(value, "day_month")
+    return str(value)
+
+
+def percent(share: float | None, decimals: int = 0) -> str:
+    """A share (0–1) as a percentage the reader's way: "12.5%", «12,5 %»."""
+    if share is None:
+        return ""
+    locale = Locale.parse(current_language())
+    pattern = parse_pattern(locale.percent_formats[None].pattern)  # the language's own: "#,##0%", «#,##0 %»
+    pattern.frac_prec = (decimals, decimals)
+    return pattern.apply(share, locale)
+
+
+def amount(value: float | None) -> str:
+    """A value on a bar, the reader's way (3.5, «3,5»)."""
+    return number(value)
+
+
+def cell(value) -> str:
+    """A plain cell of a table: a month as "2026-03", a date in the reader's language, a number their way."""
+    if isinstance(value, Month):
+        return value.isoformat()
+    if isinstance(value, date):
+        return format_local(value, "date")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value)
+    return value
+
+
 def marks(labels: list[str], values: list[float | None], percent: bool = False) -> list[Mark]:
     """One bar (or point) per value, in a WIDTH × HEIGHT box, bottom-up; missing values draw as 0."""
     if not values:
@@ -39,7 +83,7 @@ def marks(labels: list[str], values: list[float | None], percent: bool = False) 
         h = plot * v / top
         width = min(slot * 0.7, MAX_BAR)
         out.append(Mark(round(LEFT + i * slot + (slot - width) / 2, 1), round(TOP + plot - h, 1), round(width, 1),
-                        round(h, 1), str(label), v))
+                        round(h, 1), axis_label(label), v))
     return out
 
 

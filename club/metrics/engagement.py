@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
+
 from club.events import stats as event_stats
 from club.membership import stats as membership_stats
 from club.metrics import rules
@@ -15,15 +18,17 @@ def family(period: Period, previous: Period, now: datetime) -> Family:
     came_30, came_90 = event_stats.attendees_since([now - timedelta(days=30), now - timedelta(days=90)], now)
     feedback_now = event_stats.feedback_given(period.starts_at, period.ends_at)
     feedback_before = event_stats.feedback_given(previous.starts_at, previous.ends_at)
-    attendance = Table("engagement_attendance", "Members who came to an event", ["Figure", "Share"], [
-        ["Attended at least one event in the last 30 days", rules.rate(came_30, members_now)],
-        ["Attended at least one event in the last 90 days", rules.rate(came_90, members_now)],
-    ], percent_columns={1}, note=f"Of the {members_now} members today; checked in at the door.")
-    feedback = Table("engagement_feedback", "Feedback per member", ["Figure", "This period", "Previous period"], [
-        ["Ratings given", feedback_now, feedback_before],
-        ["Per member", _per(feedback_now, members_end), _per(feedback_before, members_before)],
+    attendance = Table("engagement_attendance", _l("Members who came to an event"), [_l("Figure"), _l("Share")], [
+        [_l("Attended at least one event in the last 30 days"), rules.rate(came_30, members_now)],
+        [_l("Attended at least one event in the last 90 days"), rules.rate(came_90, members_now)],
+    ], percent_columns={1}, note=lazy_ngettext("Of the %(num)d member today; checked in at the door.",
+                                               "Of the %(num)d members today; checked in at the door.", members_now))
+    feedback = Table("engagement_feedback", _l("Feedback per member"),
+                     [_l("Figure"), _l("This period"), _l("Previous period")], [
+        [_l("Ratings given"), feedback_now, feedback_before],
+        [_l("Per member"), _per(feedback_now, members_end), _per(feedback_before, members_before)],
     ])
-    return Family("engagement", "Engagement", [attendance, feedback])
+    return Family("engagement", _l("Engagement"), [attendance, feedback])
 
 
 def _per(count: int, members: int) -> float | None:

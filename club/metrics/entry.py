@@ -2,6 +2,9 @@
 invitations sent in the period; decisions by outcome; applications scored per curator."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
 from club.applications import stats as application_stats
 from club.core import settings
 from club.curation import stats as curation_stats
@@ -9,8 +12,12 @@ from club.metrics import rules
 from club.metrics.periods import Period
 from club.metrics.tables import Chart, Family, Table
 
-STEPS = ("Invited", "Applied", "Fully endorsed", "Decided", "Approved", "Paid")
+# Who reached each step (a plural in Russian, not an application's state): hence the context.
+STEPS = (lazy_pgettext("entry funnel step", "Invited"), lazy_pgettext("entry funnel step", "Applied"),
+         lazy_pgettext("entry funnel step", "Fully endorsed"), lazy_pgettext("entry funnel step", "Decided"),
+         lazy_pgettext("entry funnel step", "Approved"), lazy_pgettext("entry funnel step", "Paid"))
 OUTCOMES = ("approved", "waitlisted", "rejected")
+OUTCOME_LABELS = {"approved": _l("Approved"), "waitlisted": _l("Waitlisted"), "rejected": _l("Rejected")}
 
 
 def funnel_figures(rows: list[dict], required_endorsements: int) -> list[dict]:
@@ -40,19 +47,21 @@ def family(period: Period, previous: Period) -> Family:
     required = int(settings.get("required_endorsements"))
     now = funnel_figures(application_stats.funnel_rows(period.starts_at, period.ends_at), required)
     before = funnel_figures(application_stats.funnel_rows(previous.starts_at, previous.ends_at), required)
-    funnel = Table("entry_funnel", "Entry funnel (invitations sent in the period)",
-                   ["Step", "Count", "From the step before", "Median days in step", "Previous period"],
+    funnel = Table("entry_funnel", _l("Entry funnel (invitations sent in the period)"),
+                   [_l("Step"), _l("Count"), _l("From the step before"), _l("Median days in step"),
+                    _l("Previous period")],
                    [[s["step"], s["count"], s["from_previous"], s["median_days"], p["count"]]
                     for s, p in zip(now, before)],
-                   note="Each invitation sent in the period, followed to where it stands today.",
+                   note=_l("Each invitation sent in the period, followed to where it stands today."),
                    chart=Chart("bars", 0, 1), percent_columns={2})
     decided_now = curation_stats.decisions_by_outcome(period.starts_at, period.ends_at)
     decided_before = curation_stats.decisions_by_outcome(previous.starts_at, previous.ends_at)
-    decisions = Table("entry_decisions", "Decisions by outcome", ["Outcome", "This period", "Previous period"],
-                      [[o.capitalize(), decided_now.get(o, 0), decided_before.get(o, 0)] for o in OUTCOMES],
+    decisions = Table("entry_decisions", _l("Decisions by outcome"),
+                      [_l("Outcome"), _l("This period"), _l("Previous period")],
+                      [[OUTCOME_LABELS[o], decided_now.get(o, 0), decided_before.get(o, 0)] for o in OUTCOMES],
                       chart=Chart("bars", 0, 1))
-    per_curator = Table("entry_per_curator", "Applications scored per curator", ["Curator", "Applications"],
+    per_curator = Table("entry_per_curator", _l("Applications scored per curator"), [_l("Curator"), _l("Applications")],
                         [[r["name"], r["applications"]]
                          for r in curation_stats.reviews_per_curator(period.starts_at, period.ends_at)],
                         chart=Chart("bars", 0, 1))
-    return Family("entry", "Entry", [funnel, decisions, per_curator])
+    return Family("entry", _l("Entry"), [funnel, decisions, per_curator])

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from club.metrics.periods import CHOICES, Period, PeriodError, choose
 
 
@@ -15,9 +17,9 @@ def period_from(args, today: date) -> tuple[Period, dict, str | None]:
         start = date.fromisoformat(raw_start) if raw_start else None
         end = date.fromisoformat(raw_end) if raw_end else None
     except ValueError:
-        return choose("month", today), shown, "Enter dates as YYYY-MM-DD."
+        return choose("month", today), shown, _("Enter dates as YYYY-MM-DD.")
     if kind not in dict(CHOICES):
-        return choose("month", today), shown, "Choose a period from the list."
+        return choose("month", today), shown, _("Choose a period from the list.")
     try:
         return choose(kind, today, start, end), shown, None
     except PeriodError as exc:

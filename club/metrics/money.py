@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from club.billing import stats as billing_stats
 from club.metrics import rules
 from club.metrics.periods import Period
@@ -29,24 +31,25 @@ def recovered_in_grace(failures: list[tuple[datetime, str, datetime | None]]) ->
 def family(period: Period, previous: Period) -> Family:
     monthly, annual = billing_stats.recurring_fees_cents()
     mrr = rules.mrr_cents(monthly, annual)
-    recurring = Table("money_recurring", "Recurring revenue, today", ["Figure", "Amount"], [
-        ["MRR", mrr], ["ARR", rules.arr_cents(mrr)],
-        ["Monthly fees", monthly], ["Annual fees (counted as 1/12 in MRR)", annual],
-    ], money_columns={1}, note="Paying memberships with access now, at their plan's price; complimentary ones are not counted.")
+    recurring = Table("money_recurring", _l("Recurring revenue, today"), [_l("Figure"), _l("Amount")], [
+        [_l("MRR"), mrr], [_l("ARR"), rules.arr_cents(mrr)],
+        [_l("Monthly fees"), monthly], [_l("Annual fees (counted as 1/12 in MRR)"), annual],
+    ], money_columns={1},
+        note=_l("Paying memberships with access now, at their plan's price; complimentary ones are not counted."))
     now, before = billing_stats.received(period.start, period.end), billing_stats.received(previous.start, previous.end)
     fees_now = billing_stats.initiation_fees(period.starts_at, period.ends_at)
     fees_before = billing_stats.initiation_fees(previous.starts_at, previous.ends_at)
     failed_now = billing_stats.failed_payments(period.starts_at, period.ends_at)
     failed_before = billing_stats.failed_payments(previous.starts_at, previous.ends_at)
-    received = Table("money_received", "Money received", ["Figure", "This period", "Previous period"], [
-        ["Received", now["received_cents"], before["received_cents"]],
-        ["of which offline", now["offline_cents"], before["offline_cents"]],
-        ["Initiation fees collected", fees_now[1], fees_before[1]],
-        ["Payments", now["payments"], before["payments"]],
-        ["New members who paid an initiation fee", fees_now[0], fees_before[0]],
-        ["Failed payments", len(failed_now), len(failed_before)],
-        ["Recovered within the grace period", recovered_in_grace(failed_now), recovered_in_grace(failed_before)],
-        ["Recovery rate", rules.rate(recovered_in_grace(failed_now), len(failed_now)),
+    received = Table("money_received", _l("Money received"), [_l("Figure"), _l("This period"), _l("Previous period")], [
+        [_l("Received"), now["received_cents"], before["received_cents"]],
+        [_l("of which offline"), now["offline_cents"], before["offline_cents"]],
+        [_l("Initiation fees collected"), fees_now[1], fees_before[1]],
+        [_l("Payments"), now["payments"], before["payments"]],
+        [_l("New members who paid an initiation fee"), fees_now[0], fees_before[0]],
+        [_l("Failed payments"), len(failed_now), len(failed_before)],
+        [_l("Recovered within the grace period"), recovered_in_grace(failed_now), recovered_in_grace(failed_before)],
+        [_l("Recovery rate"), rules.rate(recovered_in_grace(failed_now), len(failed_now)),
          rules.rate(recovered_in_grace(failed_before), len(failed_before))],
     ], money_rows={0, 1, 2}, percent_rows={7})
-    return Family("money", "Money", [recurring, received])
+    return Family("money", _l("Money"), [recurring, received])

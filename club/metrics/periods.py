@@ -8,7 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-CHOICES = (("month", "This month"), ("3m", "Last 3 months"), ("12m", "Last 12 months"), ("custom", "Custom"))
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+CHOICES = (("month", _l("This month")), ("3m", _l("Last 3 months")), ("12m", _l("Last 12 months")),
+           ("custom", _l("Custom")))
 MAX_DAYS = 3 * 366
 
 
@@ -37,9 +41,13 @@ class Period:
         return Period(self.start - timedelta(days=self.days), self.start)
 
     @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
     def label(self) -> str:
-        last = self.end - timedelta(days=1)
-        return f"{self.start.isoformat()} – {last.isoformat()}"
+        """The period in ISO dates (for machines; the page writes the dates in the reader's language)."""
+        return f"{self.start.isoformat()} – {self.last_day.isoformat()}"
 
 
 def month_start(day: date, back: int = 0) -> date:
@@ -59,13 +67,13 @@ def choose(kind: str, today: date, start: date | None = None, end: date | None =
         return Period(month_start(today, 11), tomorrow)
     if kind == "custom":
         if start is None or end is None:
-            raise PeriodError("Enter both the first and the last day.")
+            raise PeriodError(_("Enter both the first and the last day."))
         if end < start:
-            raise PeriodError("The last day must be on or after the first.")
+            raise PeriodError(_("The last day must be on or after the first."))
         if (end - start).days >= MAX_DAYS:
-            raise PeriodError("Choose at most three years.")
+            raise PeriodError(_("Choose at most three years."))
         return Period(start, end + timedelta(days=1))
-    raise PeriodError("Choose a period from the list.")
+    raise PeriodError(_("Choose a period from the list."))
 
 
 def months_in(period: Period) -> list[date]:

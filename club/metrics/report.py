@@ -5,7 +5,7 @@ from datetime import datetime
 
 from club.metrics import curators, engagement, entry, events, members, money, referrers
 from club.metrics.periods import Period
-from club.metrics.tables import Family, Table
+from club.metrics.tables import Family, Table, machine
 
 
 def build(period: Period, now: datetime) -> list[Family]:
@@ -18,7 +18,7 @@ def build(period: Period, now: datetime) -> list[Family]:
 def as_json(period: Period, families: list[Family]) -> dict:
     return {"period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "previous": {"start": period.previous().start.isoformat(), "end": period.previous().end.isoformat()},
-            "figures": {f.key: {"title": f.title, "tables": {t.key: t.as_json() for t in f.tables}} for f in families}}
+            "figures": {f.key: {"title": machine(f.title), "tables": {t.key: t.as_json() for t in f.tables}} for f in families}}
 
 
 def find_table(families: list[Family], key: str) -> Table | None:

@@ -1,9 +1,38 @@
-"""A figure as the page, the CSV and the JSON all show it: a titled table, maybe drawn as a chart."""
+"""A figure as the page, the CSV and the JSON all show it: a titled table, maybe drawn as a chart.
+
+Titles, column names and row labels are lazy strings: the page shows them in the reader's language,
+while the CSV and the JSON (machine formats) are always written in English, with ISO dates."""
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import force_locale
+
+
+class Month(date):
+    """A calendar month in a table: "2026-03" in the CSV, the JSON and the table; its name on a chart."""
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month, 1)
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    __str__ = isoformat
+
+
+def machine(value):
+    """A cell, title or note as the CSV and the JSON hold it: English text, ISO dates, numbers as they are."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    with force_locale("en"):
+        return str(value)
 
 
 @dataclass
@@ -36,14 +65,15 @@ class Table:
         return "plain"
 
     def as_json(self) -> dict:
-        return {"title": self.title, "columns": self.columns, "rows": self.rows, "note": self.note}
+        return {"title": machine(self.title), "columns": [machine(c) for c in self.columns],
+                "rows": [[machine(v) for v in row] for row in self.rows], "note": machine(self.note)}
 
     def as_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(self.columns)
+        writer.writerow([machine(c) for c in self.columns])
         for row in self.rows:
-            writer.writerow(["" if v is None else _csv_safe(v) for v in row])
+            writer.writerow(["" if v is None else _csv_safe(machine(v)) for v in row])
         return out.getvalue()
 
 

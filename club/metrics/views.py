@@ -48,3 +48,6 @@ def as_csv(key: str):
     name = f"{key}_{period.start.isoformat()}_{period.end.isoformat()}.csv"
     return Response(table.as_csv(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+from club.metrics import leader_views  # noqa: E402,F401  (its routes are on this blueprint)

@@ -82,3 +82,23 @@ class MemberPhoto(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     jpeg: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AtRiskFollowUp(db.Model):
+    """A curator handled one warning sign about a member (``club.members.at_risk``), with a note.
+
+    A sign is identified by its kind and the moment it fired: handling hides that occurrence; the
+    same sign firing again later (a new failed payment) shows again. The note is the curator's
+    words about the member, erased with the member.
+    """
+
+    __tablename__ = "at_risk_follow_ups"
+    __table_args__ = (db.UniqueConstraint("member_id", "signal", "fired_at", name="uq_at_risk_follow_ups_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    signal: Mapped[str] = mapped_column(String(30))  # see club.members.at_risk.SIGNALS
+    fired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)  # None once erased
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

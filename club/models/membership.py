@@ -96,3 +96,24 @@ class MembershipReason(db.Model):
     membership: Mapped[Membership] = relationship(
         backref=db.backref("reasons", order_by="MembershipReason.id", passive_deletes=True))
     written_by: Mapped[User | None] = relationship(foreign_keys=[written_by_id])
+
+
+class Ambassadorship(db.Model):
+    """A member named an ambassador by an admin (``club.membership.ambassadors``), until ended.
+
+    One open row per person (a partial unique index), so naming twice, even at the same instant,
+    makes one ambassadorship. Ended rows stay: they are the history the leaders page reads.
+    """
+
+    __tablename__ = "ambassadorships"
+    __table_args__ = (
+        db.Index("uq_ambassadorships_open", "user_id", unique=True,
+                 sqlite_where=db.text("ended_at IS NULL"), postgresql_where=db.text("ended_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    named_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    named_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -6,7 +6,9 @@ document.querySelectorAll("form").forEach(function (form) {
   form.addEventListener("submit", function () {
     window.setTimeout(function () {
       button.disabled = true;
-      button.textContent = "Sending…";
+      // The page's words: the button's own data-sending, else the one every page carries (base.html).
+      button.textContent = button.getAttribute("data-sending") ||
+        (document.body && document.body.getAttribute("data-text-sending")) || "Sending…";
     }, 0);
   });
 });

@@ -1,5 +1,12 @@
 // The club's one script on every page (its own; no third party). Small helps for keyboard and
 // screen-reader users; every page works without it.
+// The words this script writes come from the page (data-text-* on <body>, in the reader's
+// language); English when a page has none.
+function clubText(name, fallback) {
+  var value = document.body && document.body.getAttribute("data-text-" + name);
+  return value || fallback;
+}
+
 (function () {
   // After a failed submit the page comes back with an error summary (role=alert): focus moves to
   // it, and each of its links puts the focus in the field it names.
@@ -26,8 +33,8 @@
           var caption = box.querySelector("caption");
           var section = box.closest("section");
           var heading = section ? section.querySelector("h2, h3") : document.querySelector("h1");
-          var name = caption ? caption.textContent : (heading ? heading.textContent : "Table");
-          box.setAttribute("aria-label", name.trim() + " (scrolls sideways)");
+          var name = caption ? caption.textContent : (heading ? heading.textContent : clubText("table", "Table"));
+          box.setAttribute("aria-label", clubText("scrolls", "{name} (scrolls sideways)").replace("{name}", name.trim()));
         }
       }
     });
@@ -45,7 +52,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       field.select();
-      var done = function () { if (status) { status.textContent = "Copied."; } };
+      var done = function () { if (status) { status.textContent = status.getAttribute("data-copied") || clubText("copied", "Copied."); } };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
       } else {

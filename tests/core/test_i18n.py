@@ -64,6 +64,63 @@ def test_signing_in_keeps_the_language_chosen_before_and_remembers_it(client, ct
     assert '<html lang="ru">' in client.get("/me").get_data(as_text=True)
 
 
+# -- the command line: the shell's locale -------------------------------------------------------
+
+@pytest.mark.parametrize("environ, shown", [
+    ({}, "en"),
+    ({"LANG": "ru_RU.UTF-8"}, "ru"),
+    ({"LANG": "ru"}, "ru"),
+    ({"LANG": "C.UTF-8"}, "en"),
+    ({"LANG": "POSIX"}, "en"),
+    ({"LANG": "de_DE.UTF-8"}, "en"),                        # a language the club does not speak
+    ({"LC_ALL": "ru_RU.UTF-8", "LANG": "en_GB.UTF-8"}, "ru"),  # LC_ALL overrides LANG
+    ({"LC_ALL": "C", "LANG": "ru_RU.UTF-8"}, "en"),
+    ({"LC_MESSAGES": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}, "ru"),
+    ({"LANGUAGE": "de:ru:en", "LANG": "en_US.UTF-8"}, "ru"),  # the first one the club speaks
+    ({"LANGUAGE": "de", "LANG": "ru_RU.UTF-8"}, "ru"),         # nothing spoken there: the others decide
+])
+def test_the_command_lines_language_comes_from_the_environment(environ, shown):
+    from club.core.i18n import environment_language
+
+    assert environment_language(environ) == shown
+
+
+@pytest.fixture
+def russian_shell(monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+
+
+def test_a_command_answers_in_the_shells_language(app, russian_shell):
+    with app.app_context():  # no request, as on a real command line
+        runner = app.test_cli_runner()
+        asked = runner.invoke(args=["create-admin"], input="ivan@club.example\nИван\nshort\nshort\n")
+        assert "Адрес электронной почты первого администратора" in asked.output
+        assert "Используйте не менее 10 символов." in asked.output and "Use at least" not in asked.output
+        missing = runner.invoke(args=["reset-second-factor", "nobody@club.example"])
+        assert "Учётной записи с адресом nobody@club.example нет." in missing.output
+        made = runner.invoke(args=["create-admin", "--email", "ivan@club.example", "--name", "Иван",
+                                   "--password", "long enough password"])
+        assert made.exit_code == 0 and "Администратор ivan@club.example создан." in made.output
+
+
+def test_a_command_in_a_russian_shell_still_mails_each_person_in_their_own_language(app, outbox, russian_shell):
+    from club.auth.service import request_password_reset
+
+    with app.app_context():
+        reader = make_user(email="emma@example.com")
+        reader.language = "en"
+        db.session.commit()
+        request_password_reset(reader.email)
+        row = db.session.query(OutboxMail).one()
+        assert row.language == "en" and row.subject.startswith("Reset your password")
+
+
+def test_a_page_ignores_the_servers_locale(client, russian_shell):
+    assert '<html lang="en">' in client.get("/login").get_data(as_text=True)
+
+
 # -- mail --------------------------------------------------------------------------------------
 
 def test_mail_is_written_in_the_recipients_language_whatever_the_page(app, outbox):

@@ -67,3 +67,18 @@ def test_control_characters_or_a_huge_search_are_searched_without_them_never_an_
     make_listed_member(fields=["city", "interests"], city="Bath", interests=["wine"])
     login(client, make_member())
     assert client.get(f"/members{query}").status_code == 200
+
+
+def test_an_ambassador_is_marked_on_their_card(client, ctx):
+    from club.membership.ambassadors import name_ambassador
+    from tests.factories import make_admin
+
+    named, other = make_listed_member(name="Ambra Named"), make_listed_member(name="Otto Other")
+    name_ambassador(named, make_admin())
+    db.session.commit()
+    assert directory.search(other).ambassadors == {named.id}
+    login(client, other)
+    page = client.get("/members").get_data(as_text=True)
+    named_card = page[page.index("Ambra Named"):page.index("Otto Other")]
+    assert "Ambassador" in named_card
+    assert "Ambassador" not in page[page.index("Otto Other"):]
