@@ -3,7 +3,7 @@
     python bench/pages.py                       # SQLite scratch database in /tmp/club-bench
     BENCH_DATABASE_URL=postgresql://…/scratch python bench/pages.py   # PostgreSQL (an empty database)
 
-Seeds the club (bench/seed.py: 10,000 members, 500 events) once, serves the app and the
+Seeds the club (bench/seed.py: 10,000 members, 500 events, 50,000 bookings) once, serves the app and the
 reference page (bench/minimal.py) each with gunicorn, 2 sync workers, and loads every page with
 ``wrk -t2 -c16 -d10s`` as a signed-in person of the right role, in rounds that interleave the
 reference and the pages. Prints one table: median req/s of the rounds, p50, p99, the ratio to the
@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))  # bench.booking and bench.scaling, when run as a script
 SECRET = "bench-secret-key-not-for-production-0123456789abcdef"
 
 PAGES = [  # (name, path, who)
@@ -37,6 +38,8 @@ PAGES = [  # (name, path, who)
     ("/me", "/me", "member"),
     ("/curation/applications", "/curation/applications", "curator"),
     ("/admin", "/admin", "admin"),
+    ("/admin/metrics?period=12m", "/admin/metrics?period=12m", "admin"),
+    ("/admin/leaders", "/admin/leaders", "admin"),
 ]
 
 
@@ -78,7 +81,7 @@ def _ms(value: str) -> float:
 
 
 def wrk(url: str, cookie: str | None, seconds: int) -> dict:
-    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url]
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency", url]  # slow pages count too
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -89,35 +92,47 @@ def wrk(url: str, cookie: str | None, seconds: int) -> dict:
     return {"rps": rps, "p50": p50, "p99": p99, "bad": int(bad.group(1)) if bad else 0}
 
 
+def prepare(members: int, events: int, url: str | None = None, bookings: int | None = None) -> tuple[str, dict, dict]:
+    """The scratch database of this size (seeded once, then reused), the servers' environment and
+    the signed-in cookies of the member, the curator and the admin. ``bookings``: spread over the
+    events (bench/seed.py's default otherwise: 20 per event)."""
+    url = url or os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        scratch = Path(os.environ.get("BENCH_DIR", "/tmp/club-bench"))
+        scratch.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{scratch}/club-{members}-{events}{f'-{bookings}' if bookings else ''}.sqlite"
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "CLUB_ENV": "development",
+           "MAIL_OUTBOX_DIR": "/tmp/club-bench/outbox", "PYTHONPATH": str(ROOT)}
+    seeded = subprocess.run([sys.executable, "bench/seed.py", "--cookies-only"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    if seeded.returncode != 0 or "member" not in seeded.stdout:
+        print(f"seeding {members} members and {events} events into {url} …", file=sys.stderr)
+        seeded = subprocess.run([sys.executable, "bench/seed.py", "--members", str(members),
+                                 "--events", str(events), *(["--bookings", str(bookings)] if bookings else [])],
+                                cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return url, env, json.loads(seeded.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--members", type=int, default=10000)
     parser.add_argument("--events", type=int, default=500)
+    parser.add_argument("--bookings", type=int, default=50000, help="spread evenly over the events")
     parser.add_argument("--only", help="a substring of the page names to run")
+    parser.add_argument("--no-booking", action="store_true", help="skip the booking race (bench/booking.py)")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the two club sizes (bench/scaling.py)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
-        scratch = Path(os.environ.get("BENCH_DIR", "/tmp/club-bench"))
-        scratch.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{scratch}/club-{args.members}-{args.events}.sqlite"
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "CLUB_ENV": "development",
-           "MAIL_OUTBOX_DIR": "/tmp/club-bench/outbox", "PYTHONPATH": str(ROOT)}
-    seeded = subprocess.run([sys.executable, "bench/seed.py", "--cookies-only"], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
-    if seeded.returncode != 0 or "member" not in seeded.stdout:
-        print(f"seeding {args.members} members and {args.events} events into {url} …", file=sys.stderr)
-        seeded = subprocess.run([sys.executable, "bench/seed.py", "--members", str(args.members),
-                                 "--events", str(args.events)], cwd=ROOT, env=env, capture_output=True, text=True,
-                                check=True)
-    cookies = json.loads(seeded.stdout.strip().splitlines()[-1])
+    url, env, cookies = prepare(args.members, args.events, bookings=args.bookings)
+    database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     app_port, ref_port = _free_port(), _free_port()
     club = _serve("wsgi:app", env, app_port)
     ref = _serve("bench.minimal:app", env, ref_port)
     results: dict[str, list[dict]] = {"minimal page": []}
+    booking_rows = None
     try:
         event_id = _upcoming_event(app_port, cookies["member"])
         pages = [(n, p.format(event=event_id), w) for n, p, w in PAGES if not args.only or args.only in n]
@@ -129,12 +144,16 @@ def main() -> None:
             for name, path, who in pages:
                 results.setdefault(name, []).append(wrk(f"http://127.0.0.1:{app_port}{path}", cookies[who],
                                                         args.seconds))
+        memory = worker_memory(club)
+        if not args.no_booking:
+            from bench import booking
+
+            booking_rows = booking.run(booking.Club(url, SECRET), app_port, ref_port, args.rounds, args.seconds)
     finally:
         _stop(club)
         _stop(ref)
-    database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     base = statistics.median(r["rps"] for r in results["minimal page"])
-    print(f"\n{database}, {args.members} members, {args.events} events; median of {args.rounds} rounds of "
+    print(f"\n{database}, {args.members} members, {args.events} events, {args.bookings} bookings; median of {args.rounds} rounds of "
           f"wrk -t2 -c16 -d{args.seconds}s, gunicorn 2 sync workers\n")
     print(f"| page | req/s | % of minimal | p50 ms | p99 ms | non-2xx |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -142,6 +161,29 @@ def main() -> None:
         rps = statistics.median(r["rps"] for r in runs)
         print(f"| {name} | {rps:.0f} | {100 * rps / base:.1f} % | {_median(r['p50'] for r in runs):.1f} "
               f"| {_median(r['p99'] for r in runs):.1f} | {sum(r['bad'] for r in runs)} |")
+    print(f"\nMemory per gunicorn worker after the pages: {', '.join(f'{m:.0f} MB' for m in memory)} (goal < 150 MB)")
+    if booking_rows is not None:
+        from bench import booking
+
+        print(booking.table(database, booking_rows, args.seconds))
+    sys.stdout.flush()
+    if not args.no_scaling:
+        from bench import scaling
+
+        scaling.main_for(url if url.startswith("postgresql") else None, args.rounds, args.seconds)
+
+
+def worker_memory(server: subprocess.Popen) -> list[float]:
+    """Resident memory (MB) of each gunicorn worker of ``server`` (its master's children)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("PPid", "0").strip()) == server.pid and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(sizes)
 
 
 def _median(values) -> float:

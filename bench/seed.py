@@ -1,11 +1,12 @@
 """Seed a scratch database with a club of a given size for the benchmark (not the demo).
 
-    DATABASE_URL=sqlite:////tmp/bench/club.sqlite python bench/seed.py --members 10000 --events 500
+    DATABASE_URL=sqlite:////tmp/bench/club.sqlite python bench/seed.py --members 10000 --events 500 --bookings 50000
 
 Builds the schema with the migrations, then bulk-inserts members (profiles with mixed directory
 choices), an admin and a curator, interest tags, events (a third past, the rest to come) with
-bookings, and open applications. Prints the session cookies of a member, the curator and the
-admin as JSON on the last line, for the load tool.
+bookings (the past ones checked at the door, some rated), requests to the curator, and open
+applications. Prints the session cookies of a member, the curator and the admin as JSON on the
+last line, for the load tool.
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def _migrate(url: str) -> None:
                    check=True, stdout=subprocess.DEVNULL)
 
 
-def seed(members: int, events: int, applications: int) -> dict[str, str]:
+def seed(members: int, events: int, applications: int, bookings_total: int | None = None,
+         requests: int = 2000) -> dict[str, str]:
     from sqlalchemy import func, insert, select, text
 
     from club import create_app
@@ -45,7 +47,8 @@ def seed(members: int, events: int, applications: int) -> dict[str, str]:
     from club.models.applications import Application, Invitation
     from club.models.base import utcnow
     from club.models.club import InterestTag
-    from club.models.events import Booking, Event, EventTag
+    from club.models.events import Booking, Event, EventFeedback, EventTag
+    from club.models.members import CuratorRequest, RequestMessage
     from club.models.membership import MemberProfile, Membership
     from club.models.user import User, UserRole
 
@@ -83,21 +86,28 @@ def seed(members: int, events: int, applications: int) -> dict[str, str]:
         db.session.execute(insert(Membership), memberships)
         db.session.execute(insert(MemberProfile), profiles)
         db.session.execute(insert(InterestTag), [dict(id=i + 1, name=t) for i, t in enumerate(TAGS)])
-        event_rows, tag_rows, bookings = [], [], []
+        event_rows, tag_rows, bookings, feedback = [], [], [], []
+        per_event = min(max(1, bookings_total // max(events, 1)) if bookings_total else 20, members)
         for i in range(events):
             eid = i + 1
             starts = now + timedelta(days=rnd.randrange(-300, 600), hours=rnd.randrange(0, 24))
             event_rows.append(dict(id=eid, state="published", title=f"Supper no. {eid}", description="An evening.",
                                    starts_at=starts, ends_at=starts + timedelta(hours=3), venue_name="The Long Room",
-                                   venue_address="1 Linden Street", capacity=40, seats_taken=0, max_guests=1,
+                                   venue_address="1 Linden Street", capacity=per_event + 20, seats_taken=0,
+                                   max_guests=1,
                                    cancel_cutoff_hours=24, visibility="members", host_id=2, created_by_id=2,
                                    sequence=0, created_at=now, updated_at=now, published_at=now))
             for t in rnd.sample(range(1, len(TAGS) + 1), 2):
                 tag_rows.append(dict(event_id=eid, tag_id=t))
-            for uid in rnd.sample(range(3, members + 3), 20):
+            past = starts < now  # a past evening was checked at the door, and some gave a rating
+            for uid in rnd.sample(range(3, members + 3), per_event):
+                came = "no_show" if past and uid % 7 == 0 else "attended" if past else None
                 bookings.append(dict(event_id=eid, user_id=uid, state="confirmed", guests=0, queued_at=now,
-                                     confirmed_at=now))
-            event_rows[-1]["seats_taken"] = 20
+                                     confirmed_at=now, attendance=came))
+                if came == "attended" and uid % 4 == 0:
+                    feedback.append(dict(event_id=eid, user_id=uid, rating=1 + uid % 5, comment="",
+                                         created_at=starts + timedelta(days=1)))
+            event_rows[-1]["seats_taken"] = per_event
         db.session.execute(insert(Event), event_rows)
         db.session.execute(insert(EventTag), tag_rows)
         # The member who browses has bookings of their own too.
@@ -106,6 +116,23 @@ def seed(members: int, events: int, applications: int) -> dict[str, str]:
                 bookings.append(dict(event_id=eid, user_id=3, state="confirmed", guests=0, queued_at=now,
                                      confirmed_at=now))
         db.session.execute(insert(Booking), bookings)
+        if feedback:
+            db.session.execute(insert(EventFeedback), feedback)
+        # Requests to the curator over the last year: most answered within a day, some waiting.
+        threads, messages = [], []
+        for i in range(requests):
+            rid, uid = i + 1, 3 + rnd.randrange(members)
+            opened = now - timedelta(days=rnd.randrange(0, 365), hours=rnd.randrange(0, 24))
+            answered = i % 5 != 0
+            threads.append(dict(id=rid, member_id=uid, topic="help", state="done" if answered and i % 2 else "open",
+                                created_at=opened, updated_at=opened))
+            messages.append(dict(request_id=rid, author_id=uid, body="Could you help?", created_at=opened))
+            if answered:
+                messages.append(dict(request_id=rid, author_id=2, body="Of course.",
+                                     created_at=opened + timedelta(hours=rnd.randrange(1, 48))))
+        if threads:
+            db.session.execute(insert(CuratorRequest), threads)
+            db.session.execute(insert(RequestMessage), messages)
         invitations, apps = [], []
         for i in range(applications):
             invitations.append(dict(id=i + 1, inviter_id=3 + i, email=f"applicant{i}@bench.example", created_at=now,
@@ -119,7 +146,8 @@ def seed(members: int, events: int, applications: int) -> dict[str, str]:
             db.session.execute(insert(Invitation), invitations)
             db.session.execute(insert(Application), apps)
         if db.engine.dialect.name == "postgresql":
-            for table in ("users", "memberships", "events", "bookings", "interest_tags", "invitations", "applications"):
+            for table in ("users", "memberships", "events", "bookings", "interest_tags", "invitations", "applications",
+                          "event_feedback", "curator_requests", "request_messages"):
                 db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                         f"(SELECT max(id) FROM {table}))"))
         db.session.commit()
@@ -148,6 +176,8 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=10000)
     parser.add_argument("--events", type=int, default=500)
     parser.add_argument("--applications", type=int, default=300)
+    parser.add_argument("--bookings", type=int, help="spread evenly over the events (default: 20 per event)")
+    parser.add_argument("--requests", type=int, default=2000, help="requests to the curator over the last year")
     parser.add_argument("--cookies-only", action="store_true", help="only print cookies of an already seeded database")
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"]
@@ -156,7 +186,7 @@ def main() -> None:
         print(json.dumps(cookies(create_app())))
         return
     _migrate(url)
-    print(json.dumps(seed(args.members, args.events, args.applications)))
+    print(json.dumps(seed(args.members, args.events, args.applications, args.bookings, args.requests)))
 
 
 if __name__ == "__main__":

@@ -49,11 +49,15 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    from club.membership.access import open_to
+
+    app.jinja_env.globals["membership_open"] = open_to  # the nav shows a member what they may use
     sessions.init_app(app)
     register_cli(app)
     _register_erasers()
     _register_jobs()
     _connect_signals()
+    _wire_providers()
     _register_request_hooks(app)
     _register_blueprints(app)
     return app
@@ -88,6 +92,16 @@ def _connect_signals() -> None:
     membership_changed.connect(expire_on_reinstatement)
     # The directory's search columns follow every change to a profile or a name.
     directory_index.connect()
+
+
+def _wire_providers() -> None:
+    """The metrics may not import the member portal: hand them its figures (requests, at-risk members)."""
+    from club.members import stats as member_stats
+    from club.metrics import providers
+
+    providers.provide(providers.OPEN_REQUESTS, member_stats.open_requests_by_curator)
+    providers.provide(providers.REQUESTS_OPENED, member_stats.requests_opened)
+    providers.provide(providers.AT_RISK, member_stats.at_risk_by_curator)
 
 
 def _register_request_hooks(app: Flask) -> None:

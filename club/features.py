@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from types import ModuleType
 
 # Order matters for the demo: later features seed on top of earlier ones.
-FEATURES = ("public", "auth", "admin", "applications", "curation", "billing", "events", "members", "metrics")
+FEATURES = ("public", "auth", "admin", "applications", "curation", "billing", "events", "announcements", "members", "metrics")
 
 
 def feature_modules(part: str) -> Iterator[ModuleType]:

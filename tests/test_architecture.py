@@ -17,11 +17,13 @@ CLUB = ROOT / "club"
 
 FOUNDATION = {"core", "models", "config", "extensions"}
 KERNEL = "membership"
-FEATURES = {"applications", "auth", "curation", "billing", "events", "members", "admin", "public", "metrics"}
+FEATURES = {"applications", "auth", "curation", "billing", "events", "members", "admin", "public", "metrics",
+            "announcements"}
 APP_LAYER = {"club", "features", "demo", "cli"}  # the factory and what assembles the features
 # club/models/<module>.py → the one package that reads and writes those tables.
 MODEL_OWNERS = {"applications": "applications", "curation": "curation", "events": "events",
-                "billing": "billing", "members": "members", "auth": "auth"}
+                "billing": "billing", "members": "members", "auth": "auth",
+                "announcements": "announcements"}
 SHARED_MODELS = {"base", "user", "club", "membership"}  # people, club-wide records, the kernel's
 MAX_LINES = 400
 

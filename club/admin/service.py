@@ -12,9 +12,8 @@ from club.core import audit, settings
 from club.core.database import begin_write
 from club.core.links import public_url_for
 from club.core.mail import send_mail
-from club.core.pagination import paginate
 from club.extensions import db
-from club.models.club import AuditEntry, RulesVersion
+from club.models.club import RulesVersion
 from club.models.user import ROLE_ADMIN, STAFF_ROLES, User, UserRole
 
 
@@ -112,12 +111,3 @@ def publish_rules(body: str, actor: User) -> RulesVersion | None:
     db.session.commit()
     return version
 
-
-def audit_page(page: int, per_page: int = 50):
-    return paginate(db.select(AuditEntry).order_by(AuditEntry.id.desc()), page=page, per_page=per_page)
-
-
-def users_by_id(ids: set[int]) -> dict[int, User]:
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}

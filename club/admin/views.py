@@ -5,11 +5,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from club.admin import service
+from club.admin import audit_log as audit_reading, service
 from club.admin.forms import ClubSettingsForm, GrantRoleForm, RevokeRoleForm, RulesForm, StaffAccountForm, role_label
 from club.auth import second_factor
 from club.auth.second_factor_forms import ResetSecondFactorForm
 from club.core import settings
+from club.core.inputs import search_words
 from club.core.security import roles_required
 from club.membership.counts import counts_by_state
 from club.models.user import ROLE_ADMIN
@@ -108,9 +109,10 @@ def club_settings():
 @bp.route("/audit")
 @roles_required(ROLE_ADMIN)
 def audit_log():
-    page = service.audit_page(request.args.get("page", 1, type=int))
-    ids = {e.actor_id for e in page.items if e.actor_id}
-    return render_template("admin/audit.html", page=page, actors=service.users_by_id(ids))
+    log = audit_reading.audit_page(request.args.get("page", 1, type=int),
+                                   kind=search_words(request.args.get("kind"), 40),
+                                   who=search_words(request.args.get("who"), 100))
+    return render_template("admin/audit.html", log=log, page=log.page, kinds=audit_reading.kind_choices())
 
 
 from club.admin import mail_views  # noqa: E402,F401  (its routes are on this blueprint)

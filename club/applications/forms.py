@@ -93,7 +93,7 @@ class ApplicationForm(ClubForm):
                             render_kw={"autocomplete": "new-password"})
 
     def set_interests(self, names: list[str]) -> None:
-        self.interests.choices = [(n, n.capitalize()) for n in names]
+        self.interests.choices = [(n, n) for n in names]  # as the club wrote them, like everywhere else
 
 
 class AskEndorsementForm(ClubForm):

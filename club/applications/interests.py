@@ -22,11 +22,13 @@ def interest_tags() -> list[InterestTag]:
 
 
 def add_interest(name: str, actor: User) -> InterestTag:
-    name = " ".join((name or "").split()).lower()
+    # Kept as the club wrote it ("Books", "wine"), and shown so everywhere; the same word in
+    # another case is the same interest.
+    name = " ".join((name or "").split())
     if not name:
         raise ApplicationError(_("Give the interest a name."), field="name")
     begin_write()  # two admins adding the same interest at once: one row, and the other is told
-    if db.session.scalar(db.select(InterestTag.id).where(func.lower(InterestTag.name) == name)) is not None:
+    if db.session.scalar(db.select(InterestTag.id).where(func.lower(InterestTag.name) == name.lower())) is not None:
         db.session.rollback()
         raise ApplicationError(_("“%(name)s” is on the list already.", name=name), field="name")
     tag = InterestTag(name=name)

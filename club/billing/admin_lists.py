@@ -21,15 +21,20 @@ class AdminList:
     attention: list[Membership]
     others: list[Membership]
     page: Page[Membership]
+    state: str = ""  # "": every state; else only the memberships in it (the overview's tiles lead here)
 
 
-def memberships_for_admin(page: int = 1) -> AdminList:
-    """(needing attention, everyone else) on this page, each with its person loaded in the same query."""
-    listing = paginate(db.select(Membership).options(joinedload(Membership.user))
-                       .order_by(Membership.updated_at.desc()), page=page, per_page=PER_PAGE)
+def memberships_for_admin(page: int = 1, state: str = "") -> AdminList:
+    """(needing attention, everyone else) on this page, each with its person loaded in the same query;
+    only those in ``state`` when it is a known state."""
+    query = db.select(Membership).options(joinedload(Membership.user)).order_by(Membership.updated_at.desc())
+    state = state if state in states.ALL_STATES else ""
+    if state:
+        query = query.where(Membership.state == state)
+    listing = paginate(query, page=page, per_page=PER_PAGE)
     rows = listing.items
     return AdminList(attention=[m for m in rows if m.state in ATTENTION_STATES],
-                     others=[m for m in rows if m.state not in ATTENTION_STATES], page=listing)
+                     others=[m for m in rows if m.state not in ATTENTION_STATES], page=listing, state=state)
 
 
 def membership_detail(membership_id: int) -> tuple[Membership, list[Payment]] | None:

@@ -66,6 +66,31 @@ def cancel_membership(user: User, *, actor: User | None, reason: str = "") -> st
     return sentence
 
 
+def undo_cancellation(user: User, *, actor: User | None) -> str:
+    """A member paying offline (or complimentary) who cancelled changes their mind before the end:
+    the membership is active again until the same paid-until date. Commits.
+
+    A member paying by card undoes it in Stripe's portal (Stripe then tells us by webhook).
+    """
+    begin_write()
+    found = membership_of(user)
+    membership = locked_membership(found.id) if found is not None else None
+    if membership is None or membership.state != states.CANCELLING:
+        db.session.rollback()
+        raise BillingError(_("Your membership is not set to end, so there is nothing to undo."))
+    if membership.kind == "stripe":
+        db.session.rollback()
+        raise BillingError(_("Your membership is paid by card: renew it in the card portal."))
+    if membership.current_period_end is not None and membership.current_period_end <= utcnow():
+        db.session.rollback()
+        raise BillingError(_("Your membership has already ended."))
+    change_membership_state(membership, states.ACTIVE, actor=actor, reason="member undid cancellation")
+    db.session.commit()
+    day = club_date(membership.current_period_end)
+    return (_("Your membership continues; it is paid until %(day)s.", day=format_local(day, "long_date")) if day
+            else _("Your membership continues."))
+
+
 def close_at_stripe(user: User) -> None:
     """Before an account is deleted: Stripe forgets the member and stops collecting, at once.
 

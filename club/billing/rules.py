@@ -136,6 +136,16 @@ def needs_initiation(initiation_paid: bool, initiation_cents: int) -> bool:
     return not initiation_paid and initiation_cents > 0
 
 
+def first_payment(price_cents: int, initiation_cents: int) -> int:
+    """What the first payment comes to: the plan's price plus the initiation fee still owed (0 if none)."""
+    return price_cents + max(initiation_cents, 0)
+
+
+def payment_reference(membership_id: int) -> str:
+    """The reference a member quotes with a transfer, so the admin matches it to the membership."""
+    return f"M-{membership_id:05d}"
+
+
 def is_test_mode_key(key: str) -> bool:
     return key.startswith(("sk_test_", "rk_test_"))
 

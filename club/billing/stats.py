@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from club.extensions import db
 from club.membership import states
@@ -63,10 +63,10 @@ def failed_payments(start: datetime, end: datetime) -> list[tuple[datetime, str,
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def latest_failed_payment(user_ids: list[int], since: datetime) -> dict[int, datetime]:
-    """For the members-at-risk list: per member, their latest failed payment since ``since`` that no
-    payment has followed. One grouped statement."""
-    if not user_ids:
+def latest_failed_payment(user_ids: list[int] | Select, since: datetime) -> dict[int, datetime]:
+    """For the members-at-risk list: per member (a list of ids, or a SELECT of them), their latest
+    failed payment since ``since`` that no payment has followed. One grouped statement."""
+    if isinstance(user_ids, list) and not user_ids:
         return {}
     paid_after = (select(Payment.id).where(Payment.membership_id == BillingReminder.membership_id,
                                            Payment.created_at >= BillingReminder.sent_at)

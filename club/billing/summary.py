@@ -76,6 +76,15 @@ class PlanOffer:
     initiation: int  # 0 when there is none, or the member paid it before
     currency: str
 
+    @property
+    def first_monthly(self) -> int:
+        """The amount due to join on the monthly plan: the first month and the initiation fee."""
+        return rules.first_payment(self.monthly, self.initiation)
+
+    @property
+    def first_annual(self) -> int:
+        return rules.first_payment(self.annual, self.initiation)
+
 
 @dataclass(frozen=True)
 class BillingPage:
@@ -87,6 +96,11 @@ class BillingPage:
     plan_name: str | None
     payment_instructions: str
     payments: list[Payment]
+
+    @property
+    def reference(self) -> str:
+        """What to quote with a transfer (the offline path)."""
+        return rules.payment_reference(self.membership.id)
 
     @property
     def needs_initiation(self) -> bool:

@@ -5,7 +5,8 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from club.billing import admin_lists, labels, offline, plan_views
+from club.billing import admin_lists, labels, offline, plan_views, rules
+from club.billing.cancellation import undo_cancellation
 from club.billing.checkout import confirm_checkout, portal_url, start_checkout
 from club.billing.errors import BillingError
 from club.billing.forms import ComplimentaryForm, OfflinePaymentForm, PlanForm, SuspendForm
@@ -38,7 +39,8 @@ bp.record_once(lambda state: check_stripe_config(state.app))
 @bp.context_processor
 def _state_labels():
     return {"labels": states.LABELS, "kind_labels": labels.KINDS, "kind_short": labels.KINDS_SHORT,
-            "plan_labels": labels.PLANS, "source_labels": labels.SOURCES, "change_labels": reasons.LABELS}
+            "plan_labels": labels.PLANS, "source_labels": labels.SOURCES, "change_labels": reasons.LABELS,
+            "payment_reference": rules.payment_reference}
 
 
 # Member ---------------------------------------------------------------------------------------
@@ -93,6 +95,18 @@ def portal():
         return redirect(url_for("billing.billing"), 303)
 
 
+@bp.post("/billing/resume")
+@login_required
+@limiter.limit("10/minute")
+def resume():
+    """A member paying offline who cancelled keeps their membership after all."""
+    try:
+        flash(undo_cancellation(current_user, actor=current_user), "success")
+    except BillingError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("billing.billing"), 303)
+
+
 @bp.post("/billing/webhook")
 @csrf.exempt
 @limiter.exempt
@@ -105,9 +119,10 @@ def webhook():
 @bp.get("/admin/billing")
 @roles_required(ROLE_ADMIN)
 def admin_list():
-    listing = admin_lists.memberships_for_admin(request.args.get("page", 1, type=int))
+    listing = admin_lists.memberships_for_admin(request.args.get("page", 1, type=int),
+                                                search_words(request.args.get("state"), 20))
     return render_template("billing/admin_list.html", attention=listing.attention, others=listing.others,
-                           page=listing.page)
+                           page=listing.page, state=listing.state)
 
 
 def _render_detail(membership_id: int, *, payment_form=None, comp_form=None, suspend_form=None, status=200):

@@ -43,28 +43,51 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
-def begin_write() -> None:
+def begin_write(*, keep_loaded: bool = False) -> None:
     """Start the current session's transaction as a writer, before it reads anything.
 
     Call at the top of a use case that reads a count and then writes based on it (seats,
     quotas). On SQLite this issues ``BEGIN IMMEDIATE``, which takes the write lock up front so
     two requests cannot both read the old count; on PostgreSQL it is a plain BEGIN and the use
     case takes row locks with ``SELECT … FOR UPDATE`` as usual.
+
+    ``keep_loaded=True`` is for hot paths (booking) whose request has only read so far: what the
+    request loaded (the signed-in person, their roles) is not expired and read again, and on
+    PostgreSQL the read transaction simply goes on (READ COMMITTED: every statement, and every
+    ``FOR UPDATE``, sees the latest committed rows), which saves a COMMIT round trip. The use case
+    must read what it decides on under the lock afresh (``populate_existing``).
     """
     session = db.session()  # the scoped proxy does not offer in_transaction()
     if session.in_transaction():
-        session.commit()
+        if keep_loaded and is_postgresql() and not (session.new or session.dirty or session.deleted):
+            return
+        commit(keep_loaded=keep_loaded)
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def commit(*, keep_loaded: bool = False) -> None:
+    """Commit the session; with ``keep_loaded`` the objects keep the values they were committed
+    with instead of being expired (no reload of the signed-in person after a booking)."""
+    session = db.session()
+    if not keep_loaded:
+        session.commit()
+        return
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
 @contextmanager
-def write_transaction() -> Iterator[None]:
+def write_transaction(*, keep_loaded: bool = False) -> Iterator[None]:
     """``begin_write()``, and roll back if the block raises; the block commits when it is done.
 
     Rolling back at once matters when the caller shows a refusal (a full event, a used link)
     instead of failing the request: otherwise SQLite's write lock would be held until teardown.
     """
-    begin_write()
+    begin_write(keep_loaded=keep_loaded)
     try:
         yield
     except BaseException:

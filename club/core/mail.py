@@ -17,7 +17,7 @@ import re
 import smtplib
 from datetime import date, datetime, timezone
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, has_request_context, render_template
@@ -26,6 +26,7 @@ from sqlalchemy import event, inspect
 
 from club.core import i18n, settings
 from club.core.links import public_url
+from club.core.mail_html import html_of
 from club.extensions import db
 from club.models.club import OutboxMail
 
@@ -87,15 +88,41 @@ def _jsonable(value):
 
 
 def message_of(row: OutboxMail) -> EmailMessage:
-    """The message a row stands for; the same Message-ID on every attempt, so a relay can tell a repeat."""
+    """The message a row stands for; the same Message-ID on every attempt, so a relay can tell a repeat.
+
+    From the configured sender's address (``MAIL_SENDER``) under the club's name. Two parts: the
+    plain text as written, and the same in HTML in the club's look (``club.core.mail_html``). Both
+    go as 7bit (ASCII) or 8bit (UTF-8) text, never quoted-printable, so no web address is broken
+    across lines in the raw message; a part with a line too long for SMTP goes as base64.
+    """
+    club_name = header_text(str(settings.get("club_name") or ""))
+    sender_name, sender_address = parseaddr(current_app.config["MAIL_SENDER"])
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_SENDER"]
+    message["From"] = formataddr((club_name or sender_name, sender_address))
     message["To"] = row.recipients
     message["Subject"] = row.subject
     message["Date"] = format_datetime(row.created_at.astimezone(timezone.utc))
     message["Message-ID"] = row.message_id
-    message.set_content(row.body or "")
+    text = row.body or ""
+    message.set_content(text, cte=_transfer_encoding(text))
+    with i18n.force_locale(i18n.language_or_default(row.language)):
+        html = html_of(text, club_name=club_name, subject=row.subject, language=row.language or "en")
+    message.add_alternative(html, subtype="html", cte=_transfer_encoding(html))
     return message
+
+
+def _transfer_encoding(text: str) -> str:
+    """7bit for ASCII, 8bit for UTF-8: lines stay whole (quoted-printable would cut a long link with
+    "=" line breaks); base64 only when a line is longer than SMTP allows (998 bytes)."""
+    if any(len(line.encode()) > 990 for line in text.splitlines()):
+        return "base64"
+    return "7bit" if text.isascii() else "8bit"
+
+
+def plain_text_of(message: EmailMessage) -> str:
+    """The plain-text part of a message (or its whole content when it has one part)."""
+    part = message.get_body(preferencelist=("plain",)) if message.is_multipart() else message
+    return part.get_content() if part is not None else ""
 
 
 _SMTP_KEYS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL")
@@ -130,7 +157,7 @@ def _deliver_outbox(message: EmailMessage) -> None:
     slug = re.sub(r"[^a-z0-9]+", "-", str(message["Subject"]).lower()).strip("-")[:50]
     path = outbox / f"{stamp}-{slug}.eml"
     path.write_bytes(bytes(message))
-    links = " ".join(_LINK.findall(message.get_content()))
+    links = " ".join(_LINK.findall(plain_text_of(message)))
     log.info("mail to %s: %s (%s)%s", message["To"], message["Subject"], path.name,
              f" links: {links}" if links else "")
 

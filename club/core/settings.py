@@ -33,6 +33,15 @@ DEFAULTS: dict[str, Any] = {
     "leader_weight_hosted": 3,  # an evening hosted
     "leader_weight_referrals": 5,  # an invitee approved who is still a member
     "leader_weight_feedback": 1,  # a rating left after an evening
+    # Ballots for oversubscribed evenings (club.events.ballots): every entry weighs 1, plus these bonuses.
+    "ballot_new_member_days": 90,  # a member counts as new for this many days after joining
+    "ballot_bonus_new_member": 1.0,
+    "ballot_bonus_per_loss": 0.5,  # for each ballot lost in the last ballot_loss_window_days ...
+    "ballot_max_losses_counted": 2,  # ... up to this many
+    "ballot_loss_window_days": 180,
+    "ballot_bonus_ambassador": 0.0,
+    "waitlist_offer_hours": 24,  # how long a seat offered from a ballot evening's waitlist is held
+    "programme_day": 25,  # from this day of each month, members are mailed the coming month's programme
 }
 
 DEFAULT_RULES = """1. What is said in the club stays in the club. No photographs of other members without their consent.

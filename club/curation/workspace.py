@@ -1,8 +1,8 @@
 """The curator's workspace: their members at a glance, and one member's file (profile, private
-notes, who looked after them), seen by the member's curator or an admin."""
+notes, who looked after them, their ratings of evenings), seen by the member's curator or an admin."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased, joinedload
 from club.curation.errors import NotAllowed, NotFound, require_staff
 from club.curation.loads import CuratorSummary, curators
 from club.events.booking import upcoming_booking_counts
+from club.events.feedback import GivenFeedback, feedback_by
 from club.extensions import db
 from club.membership.access import membership_of
 from club.models.curation import CuratorAssignment, MemberNote
@@ -27,6 +28,7 @@ class MemberRow:
     curator_name: str | None
     last_contact: datetime | None
     upcoming_bookings: int
+    has_photo: bool = False  # staff see members' photos, to greet them at events
 
 
 def my_members(viewer: User, curator_id: int | None = None) -> list[MemberRow]:
@@ -37,8 +39,9 @@ def my_members(viewer: User, curator_id: int | None = None) -> list[MemberRow]:
     last_note = (select(MemberNote.member_id, func.max(MemberNote.created_at).label("last"))
                  .group_by(MemberNote.member_id).subquery())
     curator = aliased(User)
-    query = (select(Membership, User, curator.full_name, last_note.c.last)
+    query = (select(Membership, User, curator.full_name, last_note.c.last, MemberProfile.photo_filename)
              .join(User, User.id == Membership.user_id)
+             .outerjoin(MemberProfile, MemberProfile.user_id == Membership.user_id)
              .outerjoin(curator, curator.id == Membership.curator_id)
              .outerjoin(last_note, last_note.c.member_id == Membership.user_id)
              .where(User.deleted_at.is_(None))
@@ -46,9 +49,9 @@ def my_members(viewer: User, curator_id: int | None = None) -> list[MemberRow]:
     if curator_id is not None:
         query = query.where(Membership.curator_id == curator_id)
     rows = db.session.execute(query).all()
-    bookings = upcoming_booking_counts([user.id for _m, user, _c, _l in rows]) if rows else {}
-    return [MemberRow(user, membership, curator_name, last, bookings.get(user.id, 0))
-            for membership, user, curator_name, last in rows]
+    bookings = upcoming_booking_counts([row[1].id for row in rows]) if rows else {}
+    return [MemberRow(user, membership, curator_name, last, bookings.get(user.id, 0), photo is not None)
+            for membership, user, curator_name, last, photo in rows]
 
 
 @dataclass
@@ -62,6 +65,7 @@ class MemberFile:
     can_reassign: bool
     curator_choices: list[CuratorSummary]
     upcoming_bookings: int
+    feedback: list[GivenFeedback] = field(default_factory=list)  # their latest ratings of evenings
 
 
 def member_in_care(member_id: int, viewer: User) -> tuple[User, Membership]:
@@ -96,4 +100,5 @@ def member_file(member_id: int, viewer: User) -> MemberFile:
         notes=notes, assignments=assignments, can_reassign=viewer.is_admin,
         curator_choices=curators() if viewer.is_admin else [],
         upcoming_bookings=counts.get(user.id, 0),
+        feedback=feedback_by(user.id),
     )

@@ -22,4 +22,6 @@ def send_feedback_requests() -> None:
     click.echo(ngettext("%(num)d feedback request sent.", "%(num)d feedback requests sent.", sent))
 
 
-commands = [send_reminders, send_feedback_requests]
+from club.events.ballot_cli import commands as ballot_commands  # noqa: E402
+
+commands = [send_reminders, send_feedback_requests, *ballot_commands]

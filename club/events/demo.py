@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from club.auth.service import create_account
 from club.core import settings
+from club.events.proposal_demo import seed_proposals
 from club.extensions import db
 from club.membership import states
 from club.models.base import utcnow
@@ -95,3 +96,4 @@ def seed_demo(people: dict) -> None:
                                queued_at=booked, confirmed_at=booked))
         supper.seats_taken += 1 + guests
     db.session.flush()
+    seed_proposals(people)

@@ -1,8 +1,8 @@
 """The events forms: booking (guests), the staff's event form (times typed in the club's zone), feedback,
 and check-in at the door."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -21,6 +21,8 @@ class BookingForm(ClubForm):
     guests = IntegerField(_l("Guests"), default=0,
                           validators=[InputRequired(message=_l("Say how many guests you bring.")),
                                       NumberRange(min=0, max=20)])
+    # "1" when the member, told that fewer seats are left than their party, chose to wait with everyone.
+    wait_with_all = HiddenField(default="")
 
 
 class EventForm(ClubForm):
@@ -44,9 +46,9 @@ class EventForm(ClubForm):
     visibility = RadioField(_l("Who may see it"), default=VISIBLE_TO_MEMBERS,
                             choices=[(VISIBLE_TO_MEMBERS, _l("All members")),
                                      (INVITE_ONLY, _l("Invited members only"))])
-    invited_ids = SelectMultipleField(_l("Invited members"), coerce=int, validators=[Optional()],
-                                      description=_l("For invite-only events. "
-                                                     "Hold Ctrl (⌘ on a Mac) to choose several."))
+    # A checkbox list (no Ctrl-click); static/js/club.js adds a filter by name above it.
+    invited_ids = CheckboxesField(_l("Invited members"), coerce=int, validators=[Optional()],
+                                  description=_l("For invite-only events. Tick each member to invite."))
     tag_ids = CheckboxesField(_l("Interests"), coerce=int, validators=[Optional()])
     host_id = SelectField(_l("Host"), coerce=int)
 

@@ -43,6 +43,18 @@ def placement(capacity: int, seats_taken: int, party_size: int) -> str:
     return CONFIRMED if seats_taken + party_size <= capacity else WAITLISTED
 
 
+def guests_that_fit(capacity: int, seats_taken: int, guests: int) -> int | None:
+    """When a party with guests does not fit but some seats are free: how many guests could still
+    come along now (0: the member alone). None when the party fits, or nothing is free at all.
+
+    The member is asked, never split silently: they may come with fewer, or wait with everyone.
+    """
+    free = capacity - seats_taken
+    if guests < 1 or free < 1 or 1 + guests <= free:
+        return None
+    return free - 1
+
+
 def parties_to_promote(free_seats: int, waiting: list[tuple[int, int]]) -> list[int]:
     """Given the waitlist in order as (booking id, party size), the ids that get the free seats.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from club.extensions import db
 from club.models.events import ATTENDED, BOOKING_CONFIRMED, EVENT_PUBLISHED, NO_SHOW, Booking, Event, EventFeedback
@@ -83,11 +83,20 @@ def last_attended(user_ids: list[int]) -> dict[int, datetime]:
         .where(Booking.attendance == ATTENDED, Booking.user_id.in_(user_ids)).group_by(Booking.user_id)).all())
 
 
-def latest_low_rating(user_ids: list[int], since: datetime, at_most: int = 2) -> dict[int, datetime]:
-    """For the members-at-risk list: each member's latest rating of ``at_most`` or less given since ``since``."""
-    if not user_ids:
+def latest_low_rating(user_ids: list[int] | Select, since: datetime, at_most: int = 2) -> dict[int, datetime]:
+    """For the members-at-risk list: each member's (a list of ids, or a SELECT of them) latest rating
+    of ``at_most`` or less given since ``since``."""
+    if isinstance(user_ids, list) and not user_ids:
         return {}
     return dict(db.session.execute(
         select(EventFeedback.user_id, func.max(EventFeedback.created_at))
         .where(EventFeedback.rating <= at_most, EventFeedback.created_at >= since,
                EventFeedback.user_id.in_(user_ids)).group_by(EventFeedback.user_id)).all())
+
+
+def attended_after(since: datetime) -> set[int]:
+    """For the at-risk counts: everyone checked in at an evening that started after ``since``. One statement."""
+    # no DISTINCT: the set removes repeats, and SQLite would walk the user index for it (slower)
+    return set(db.session.scalars(
+        select(Booking.user_id).join(Event, Event.id == Booking.event_id)
+        .where(Booking.attendance == ATTENDED, Event.starts_at > since)))

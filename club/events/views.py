@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from club.core.inputs import search_words
 from club.membership.access import member_required
 from club.events import booking as bookings
-from club.events import door, feeds, listing, manage
+from club.events import ballots, door, feeds, listing, manage
 from club.events.errors import EventError
 from club.events.feedback import give_feedback
 from club.events.forms import BookingForm, CheckInForm, EventForm, FeedbackForm
@@ -59,7 +59,8 @@ def show(event_id: int):
 
 
 def _render_event(page, form, status: int = 200):
-    return render_template("events/show.html", page=page, form=form), status
+    return render_template("events/show.html", page=page, form=form,
+                           ballot=ballots.panel_for(_viewer(), page.event)), status
 
 
 @bp.route("/events/<int:event_id>/book", methods=["POST"])
@@ -71,13 +72,17 @@ def book(event_id: int):
     if not form.validate():
         return _render_event(listing.event_page(user, event_id), form, 400)
     try:
-        result = bookings.book(user, event_id, form.guests.data)
+        result = bookings.book(user, event_id, form.guests.data, wait_with_all=form.wait_with_all.data == "1")
     except EventError as exc:
         if exc.field == "guests":
             form.guests.errors = [str(exc)]
             return _render_event(listing.event_page(user, event_id), form, 400)
         flash(str(exc), "error")
         return redirect(url_for("events.show", event_id=event_id))
+    if result.outcome == "fewer":
+        # Fewer seats than the party: the page asks whether to come with fewer or wait with everyone.
+        return render_template("events/show.html", page=listing.event_page(user, event_id), form=form,
+                               fewer=result)
     messages = {
         "confirmed": (_("You are booked. We look forward to seeing you."), "success"),
         "waitlisted": (_("The event is full, so you are on the waitlist. We will write the moment a seat is yours."),
@@ -248,3 +253,7 @@ def check_in(event_id: int, booking_id: int):
     except EventError as exc:
         flash(str(exc), "error")
     return redirect(url_for("events.attendees", event_id=event_id) + f"#booking-{booking_id}")
+
+
+from club.events import proposal_views  # noqa: E402,F401  (its routes are on this blueprint)
+from club.events import ballot_views  # noqa: E402,F401  (its routes are on this blueprint)

@@ -13,17 +13,18 @@ from club.models.user import User
 from club.models.events import EVENT_DRAFT, VISIBLE_TO_MEMBERS, Event, EventInvitation
 
 
-def _viewer(user: User | None, event: Event) -> rules.Viewer:
+def _viewer(user: User | None, event: Event, has_access: bool | None = None) -> rules.Viewer:
     if user is None or not user.is_authenticated:
         return rules.Viewer()
     if user.is_staff:
         return rules.Viewer(is_staff=True)
     invited = event.is_invite_only and db.session.get(EventInvitation, (event.id, user.id)) is not None
-    return rules.Viewer(has_access=has_member_access(user), invited=invited)
+    return rules.Viewer(has_access=has_member_access(user) if has_access is None else has_access, invited=invited)
 
 
-def may_see(user: User | None, event: Event) -> bool:
-    return rules.may_see(_viewer(user, event), state=event.state, invite_only=event.is_invite_only)
+def may_see(user: User | None, event: Event, *, has_access: bool | None = None) -> bool:
+    """``has_access``: the caller already knows whether the person has member access (one query less)."""
+    return rules.may_see(_viewer(user, event, has_access), state=event.state, invite_only=event.is_invite_only)
 
 
 def visible_to(user: User):
@@ -48,3 +49,14 @@ def staff_event(user: User | None, event_id: int) -> Event:
     if user is None or not user.is_authenticated or not user.is_staff:
         raise EventNotFound()
     return event_for(user, event_id)
+
+
+def door_event(user: User | None, event_id: int) -> Event:
+    """The door list and check-in: staff for every event, and a member for the event they host
+    (an approved member's evening), no other; to everyone else the page does not exist."""
+    if user is None or not user.is_authenticated:
+        raise EventNotFound()
+    event = event_for(user, event_id)
+    if not user.is_staff and event.host_id != user.id:
+        raise EventNotFound()
+    return event

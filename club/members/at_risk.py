@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from club.billing import stats as billing_stats
@@ -79,8 +79,9 @@ def quiet_since(joined_at: datetime | None, last_evening: datetime | None) -> da
     return max(joined_at + FIRST_DAYS, last_evening + QUIET_DAYS)
 
 
-def _members(curator_id: int | None) -> list[tuple[int, str, int | None, datetime | None, str]]:
-    query = (select(User.id, User.full_name, Membership.curator_id, Membership.joined_at, Membership.state)
+def _members(curator_id: int | None) -> list[tuple[int, str, int | None, datetime | None, str, datetime]]:
+    query = (select(User.id, User.full_name, Membership.curator_id, Membership.joined_at, Membership.state,
+                    Membership.updated_at)
              .join(Membership, Membership.user_id == User.id)
              .where(Membership.state.in_(tuple(states.ACCESS_STATES)), User.deleted_at.is_(None))
              .order_by(User.full_name, User.id))
@@ -89,9 +90,10 @@ def _members(curator_id: int | None) -> list[tuple[int, str, int | None, datetim
     return list(db.session.execute(query).all())
 
 
-def _unanswered(user_ids: list[int], now: datetime) -> dict[int, datetime]:
-    """Per member, when their oldest unanswered request (last word theirs, 7 days old) turned 7 days."""
-    if not user_ids:
+def unanswered(user_ids: list[int] | Select, now: datetime) -> dict[int, datetime]:
+    """Per member (a list of ids, or a SELECT of them), when their oldest unanswered request (last
+    word theirs, 7 days old) turned 7 days."""
+    if isinstance(user_ids, list) and not user_ids:
         return {}
     last = (select(RequestMessage.request_id, func.max(RequestMessage.id).label("last_id"))
             .group_by(RequestMessage.request_id).subquery())
@@ -111,37 +113,37 @@ def members_at_risk(viewer: User, curator_id: int | None = None, now: datetime |
         raise AtRiskError(_("Only the club's staff see members at risk."))
     if not viewer.is_admin:
         curator_id = viewer.id
-    now = now or utcnow()
+    return at_risk_members(curator_id, now or utcnow())
+
+
+def at_risk_members(curator_id: int | None, now: datetime) -> list[AtRisk]:
+    """One curator's members at risk (None: every member's), whoever asks; six statements."""
     members = _members(curator_id)
     ids = [m[0] for m in members]
     last_evening = event_stats.last_attended(ids)
     failed = billing_stats.latest_failed_payment(ids, now - RECENT)
     low = event_stats.latest_low_rating(ids, now - RECENT)
-    unanswered = _unanswered(ids, now)
+    unanswered_at = unanswered(ids, now)
     handled = set(db.session.execute(
         select(AtRiskFollowUp.member_id, AtRiskFollowUp.signal, AtRiskFollowUp.fired_at)
         .where(AtRiskFollowUp.member_id.in_(ids))).all()) if ids else set()
     found = []
-    for user_id, name, curator, joined_at, state in members:
+    for user_id, name, curator, joined_at, state, changed_at in members:
         signs = []
         quiet = quiet_since(joined_at, last_evening.get(user_id))
         if quiet is not None and quiet <= now:
             signs.append(Sign("no_evenings", quiet))
         for signal, at in (("failed_payment", failed.get(user_id)), ("low_rating", low.get(user_id)),
-                           ("unanswered_request", unanswered.get(user_id))):
+                           ("unanswered_request", unanswered_at.get(user_id))):
             if at is not None:
                 signs.append(Sign(signal, at))
         if state == states.CANCELLING:
-            signs.append(Sign("cancelled", _cancelled_at(user_id)))
+            # when the member cancelled: the membership's last change (it became "cancelling" then)
+            signs.append(Sign("cancelled", changed_at))
         signs = [s for s in signs if (user_id, s.signal, s.fired_at) not in handled]
         if signs:
             found.append(AtRisk(user_id, name, curator, sorted(signs, key=lambda s: s.fired_at, reverse=True)))
     return sorted(found, key=lambda a: a.signs[0].fired_at, reverse=True)
-
-
-def _cancelled_at(user_id: int) -> datetime:
-    """When the member cancelled: the membership's last change (it became "cancelling" then)."""
-    return db.session.scalar(select(Membership.updated_at).where(Membership.user_id == user_id))
 
 
 def mark_handled(viewer: User, member: User, signal: str, fired_at: datetime, note: str) -> AtRiskFollowUp:

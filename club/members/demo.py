@@ -1,4 +1,5 @@
-"""Demo data for the member's side: who is in the directory, accepted rules, a curator thread.
+"""Demo data for the member's side: who is in the directory, accepted rules, a curator thread, two
+conversations with the club (one answered, one waiting).
 
 Margot (member@demo.club) has finished her welcome; Theo (second@demo.club) is listed in the
 directory with his interests, so "find a member who sails" works, but has not yet greeted his
@@ -18,7 +19,8 @@ from club.models.base import utcnow
 from club.models.club import RulesAcceptance
 from club.models.membership import MemberProfile, Membership
 from club.models.user import User
-from club.models.members import CuratorRequest, RequestMessage
+from club.models.members import ClubFeedback, ClubFeedbackMessage, CuratorRequest, RequestMessage
+from club.models.members import Introduction
 
 
 def seed_demo(people: dict[str, User]) -> None:
@@ -57,6 +59,8 @@ def seed_demo(people: dict[str, User]) -> None:
         (curator, "Theo Lindqvist sails most weekends and has opinions on everything aboard. "
                   "He's at the Autumn Supper on the 28th; shall I seat you together?"),
     ])
+    _introduction(member, second, curator, now)
+    _club_feedback(member, second, people["admin"], now)
     db.session.flush()
 
 
@@ -74,3 +78,37 @@ def _thread(member: User, curator: User, topic: str, state: str, start, messages
     for n, (author, body) in enumerate(messages):
         request.messages.append(RequestMessage(author_id=author.id, body=body, created_at=start + timedelta(hours=3 * n)))
     db.session.add(request)
+
+
+def _introduction(member: User, second: User, curator: User, now) -> None:
+    """Julian proposed that Margot and Theo meet; Margot accepted, Theo has yet to answer."""
+    a, b = sorted((member.id, second.id))
+    intro = Introduction(member_a_id=a, member_b_id=b, kind="proposed", asked_by_id=curator.id, curator_id=curator.id,
+                         state="accepted_by_one", created_at=now - timedelta(days=1),
+                         updated_at=now - timedelta(hours=20),
+                         note="Margot is designing a folding deck chair; Theo sails most weekends. "
+                              "I think you would get on.")
+    if a == member.id:
+        intro.a_accepted_at = intro.updated_at
+    else:
+        intro.b_accepted_at = intro.updated_at
+    db.session.add(intro)
+
+
+def _club_feedback(member: User, second: User, admin: User, now) -> None:
+    """Feedback to the club: Margot's question answered by the admin; Theo's idea waiting for one."""
+    start = now - timedelta(days=6)
+    answered = ClubFeedback(member_id=member.id, subject="The library on Sundays", state="answered",
+                            created_at=start, updated_at=start + timedelta(hours=5))
+    answered.messages.append(ClubFeedbackMessage(
+        author_id=member.id, created_at=start,
+        body="Could the library stay open on Sunday afternoons? It is the one quiet day I have to read there."))
+    answered.messages.append(ClubFeedbackMessage(
+        author_id=admin.id, created_at=start + timedelta(hours=5),
+        body="From next month, yes: Sundays from noon to five. Thank you for asking."))
+    waiting = ClubFeedback(member_id=second.id, subject="A sailing weekend", state="open",
+                           created_at=now - timedelta(hours=20), updated_at=now - timedelta(hours=20))
+    waiting.messages.append(ClubFeedbackMessage(
+        author_id=second.id, created_at=waiting.created_at,
+        body="Would the club hire a boat for a weekend in June? I would gladly skipper."))
+    db.session.add_all([answered, waiting])

@@ -2,7 +2,7 @@
 
 What is in it: their account, membership, profile and directory choices, their own
 application answers, endorsements and invitations they gave, bookings, requests with the
-whole thread, payments, and each version of the rules they accepted. What is not: other
+whole thread, their conversations with the club, payments, and each version of the rules they accepted. What is not: other
 people's private words about them (curators' notes, scores and review comments), and anything
 about other members beyond the names of the staff who answered them.
 """
@@ -19,7 +19,7 @@ from club.billing.export import payments_for_export
 from club.core import settings
 from club.events.export import bookings_for_export
 from club.extensions import db
-from club.members import privacy, request_states
+from club.members import club_feedback, privacy, request_states
 from club.membership.access import membership_of
 from club.models.base import utcnow
 from club.models.club import RulesAcceptance
@@ -49,6 +49,7 @@ def export_for(user: User) -> dict[str, Any]:
         "bookings": _bookings(user),
         "requests_to_curator": _requests(user),
         "curator_change_requests": _curator_changes(user),
+        "feedback_to_club": club_feedback.export_threads(user),
         "payments": _payments(membership),
         "rules_accepted": _rules(user),
     })

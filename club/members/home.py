@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from club.members import onboarding, request_states
+from club.members import introductions, onboarding, request_states, suggestions
 from club.membership import states
 from club.members.requests_service import member_requests, open_curator_change
 from club.membership.access import membership_of
@@ -34,6 +34,9 @@ class MemberHome:
     endorsement_requests: list = field(default_factory=list)
     live_requests: list[CuratorRequest] = field(default_factory=list)
     curator_change_pending: bool = False
+    people_to_meet: list = field(default_factory=list)  # club.members.suggestions' Suggestions
+    introductions_waiting: int = 0  # introductions waiting for this member's answer
+    voice: Any = None  # club.announcements.home's ClubVoice: announcements, mission, rules, the month
 
 
 def home_for(user: User) -> MemberHome | None:
@@ -48,6 +51,10 @@ def home_for(user: User) -> MemberHome | None:
     home = MemberHome(user=user, membership=membership, has_access=states.has_access(membership.state),
                       state_label=states.LABELS.get(membership.state, membership.state),
                       billing=billing_for(user))
+    # Their curator, with or without access: an approved member awaiting payment meets them first.
+    home.curator = membership.curator
+    if home.curator is not None:
+        home.curator_profile = curator_card(home.curator.id)
     if not home.has_access:
         return home
     from club.applications.endorsements import pending_endorsement_requests
@@ -55,9 +62,6 @@ def home_for(user: User) -> MemberHome | None:
     from club.events.booking import upcoming_bookings_for
     from club.events.listing import recommended_events_for
 
-    home.curator = membership.curator
-    if home.curator is not None:
-        home.curator_profile = curator_card(home.curator.id)
     checklist = checklist_for(user)
     home.checklist = None if checklist.done else checklist
     home.bookings = upcoming_bookings_for(user, limit=UPCOMING_LIMIT)
@@ -66,6 +70,11 @@ def home_for(user: User) -> MemberHome | None:
     home.endorsement_requests = pending_endorsement_requests(user)
     home.live_requests = [r for r in member_requests(user) if r.state in request_states.LIVE]
     home.curator_change_pending = open_curator_change(user) is not None
+    home.people_to_meet = suggestions.people_to_meet(user)
+    home.introductions_waiting = introductions.waiting_count(user)
+    from club.announcements.home import voice_for
+
+    home.voice = voice_for(user)
     return home
 
 

@@ -99,12 +99,12 @@ def say_hello():
     if form.validate_on_submit():
         try:
             thread = rq.say_hello(current_user, form.body.data)
-        except rq.RequestError as exc:
-            flash(str(exc), "error")
-            return redirect(url_for("members.home"))
-        flash(_("Your hello is on its way to your curator."), "success")
-        return redirect(url_for("members.request_thread", request_id=thread.id))
-    # Refused (empty, too long): the home page again, the field marked and its error beside it.
+        except rq.RequestError as exc:  # at the field too, never a banner
+            form.body.errors = [*form.body.errors, str(exc)]
+        else:
+            flash(_("Your hello is on its way to your curator."), "success")
+            return redirect(url_for("members.request_thread", request_id=thread.id))
+    # Refused (empty, too long, already said): home again, the field marked and its error beside it.
     return render_template("members/home.html", home=home_service.home_for(current_user), hello_form=form,
                            topics=request_states.TOPIC_LABELS, request_labels=request_states.LABELS), 400
 
@@ -171,8 +171,11 @@ def privacy_settings():
                                           fields=form.fields.data or [])
         flash(_("Your directory settings are saved."), "success")
         return redirect(url_for("members.privacy_settings"))
+    from club.announcements.forms import programme_mail_form
+
     return render_template("members/privacy.html", form=form, preview=profile_service.own_card(current_user),
-                           field_labels=privacy.FIELDS), (400 if form.errors else 200)
+                           field_labels=privacy.FIELDS, programme_form=programme_mail_form(current_user)), \
+        (400 if form.errors else 200)
 
 
 @bp.route("/members/<int:user_id>/photo")
@@ -385,3 +388,5 @@ def delete_account():
 
 
 from club.members import at_risk_views  # noqa: E402,F401  (its routes are on this blueprint)
+from club.members import introduction_views  # noqa: E402,F401  (its routes are on this blueprint)
+from club.members import club_feedback_views  # noqa: E402,F401  (its routes are on this blueprint)

@@ -23,6 +23,14 @@ def has_member_access(user: User) -> bool:
     return membership is not None and states.grants_access(membership.state, membership.grace_until, utcnow())
 
 
+def open_to(membership: Membership | None) -> bool:
+    """Whether this membership (already loaded, e.g. ``user.membership``) lets its member in now.
+
+    The nav asks it: a member awaiting payment, lapsed or suspended is shown only what they may use.
+    """
+    return membership is not None and states.grants_access(membership.state, membership.grace_until, utcnow())
+
+
 def member_required(view: Callable) -> Callable:
     """Member areas: only members whose membership grants access (and staff) get in."""
 

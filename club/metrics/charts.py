@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import parse_pattern
+from babel.numbers import format_decimal, parse_pattern
 
 from club.core.i18n import current_language
 from club.core.templating import format_local, number
@@ -48,15 +49,33 @@ def percent(share: float | None, decimals: int = 0) -> str:
     """A share (0–1) as a percentage the reader's way: "12.5%", «12,5 %»."""
     if share is None:
         return ""
-    locale = Locale.parse(current_language())
-    pattern = parse_pattern(locale.percent_formats[None].pattern)  # the language's own: "#,##0%", «#,##0 %»
+    language = current_language()
+    return _percent_pattern(language, decimals).apply(share, _locale(language))
+
+
+@lru_cache(maxsize=16)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@lru_cache(maxsize=16)
+def _percent_pattern(language: str, decimals: int):
+    pattern = parse_pattern(_locale(language).percent_formats[None].pattern)  # "#,##0%", «#,##0 %»
     pattern.frac_prec = (decimals, decimals)
-    return pattern.apply(share, locale)
+    return pattern
 
 
 def amount(value: float | None) -> str:
     """A value on a bar, the reader's way (3.5, «3,5»)."""
     return number(value)
+
+
+def _number(value: int | float) -> str:
+    """``club.core.templating.number`` for a table's many cells, without parsing the locale each time.
+    Under 1,000 an integer is written the same in every language the club speaks (no grouping)."""
+    if isinstance(value, int) and -1000 < value < 1000:
+        return str(value)
+    return format_decimal(value, locale=_locale(current_language()))
 
 
 def cell(value) -> str:
@@ -66,7 +85,7 @@ def cell(value) -> str:
     if isinstance(value, date):
         return format_local(value, "date")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return number(value)
+        return _number(value)
     return value
 
 

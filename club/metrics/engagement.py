@@ -1,4 +1,4 @@
-"""Engagement: the share of members who came to an event lately, and feedback per member."""
+"""Engagement: the share of members who came to an event lately, and feedback and requests per member."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -13,7 +13,8 @@ from club.metrics.periods import Period
 from club.metrics.tables import Family, Table
 
 
-def family(period: Period, previous: Period, now: datetime) -> Family:
+def family(period: Period, previous: Period, now: datetime, requests_now: list[dict] | None = None,
+           requests_before: list[dict] | None = None) -> Family:
     members_now, members_end, members_before = membership_stats.members_at([now, period.ends_at, previous.ends_at])
     came_30, came_90 = event_stats.attendees_since([now - timedelta(days=30), now - timedelta(days=90)], now)
     feedback_now = event_stats.feedback_given(period.starts_at, period.ends_at)
@@ -28,7 +29,15 @@ def family(period: Period, previous: Period, now: datetime) -> Family:
         [_l("Ratings given"), feedback_now, feedback_before],
         [_l("Per member"), _per(feedback_now, members_end), _per(feedback_before, members_before)],
     ])
-    return Family("engagement", _l("Engagement"), [attendance, feedback])
+    tables = [attendance, feedback]
+    if requests_now is not None and requests_before is not None:
+        opened_now, opened_before = len(requests_now), len(requests_before)
+        tables.append(Table("engagement_requests", _l("Requests per member"),
+                            [_l("Figure"), _l("This period"), _l("Previous period")], [
+            [_l("Requests to curators"), opened_now, opened_before],
+            [_l("Per member"), _per(opened_now, members_end), _per(opened_before, members_before)],
+        ], note=_l("Requests members opened with their curators in the period, per member at the period's end.")))
+    return Family("engagement", _l("Engagement"), tables)
 
 
 def _per(count: int, members: int) -> float | None:

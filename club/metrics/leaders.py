@@ -101,14 +101,22 @@ def board(now: datetime, shown: int = SHOWN) -> list[Leader]:
         select(User.id, User.full_name).join(Membership, Membership.user_id == User.id)
         .where(Membership.state.in_(tuple(states.ACCESS_STATES)),
                User.id.in_(set(earlier) | set(recent) | set(ambassadors)))).all())
+    # Rank on the points alone, then build the shown rows only: a big club has thousands of scorers.
+    totals = {uid: _points(_add(earlier.get(uid, {}), recent.get(uid, {})), w) for uid in members}
+    ranked = sorted(members, key=lambda uid: (-totals[uid], members[uid], uid))
+    top = [uid for uid in ranked if totals[uid] > 0][:shown]
+    in_top = set(top)
+    shown_ids = top + [uid for uid in ranked if uid in ambassadors and uid not in in_top]
     leaders = []
-    for user_id, name in members.items():
+    for user_id in shown_ids:
         total, reasons = score(_add(earlier.get(user_id, {}), recent.get(user_id, {})), w)
-        leader = Leader(user_id, name, total, reasons, ambassadors.get(user_id))
-        leader.recent, _ = score(recent.get(user_id, {}), w)
-        leader.earlier, _ = score(earlier.get(user_id, {}), w)
+        leader = Leader(user_id, members[user_id], total, reasons, ambassadors.get(user_id))
+        leader.recent, leader.earlier = _points(recent.get(user_id, {}), w), _points(earlier.get(user_id, {}), w)
         leader.dropped = leader.ambassador_since is not None and has_dropped(leader.recent, leader.earlier)
         leaders.append(leader)
-    leaders.sort(key=lambda x: (-x.score, x.name, x.user_id))
-    top = [x for x in leaders if x.score > 0][:shown]
-    return top + [x for x in leaders if x.ambassador_since is not None and x not in top]
+    return leaders
+
+
+def _points(counts: dict[str, int], weights: dict[str, int]) -> int:
+    """The score alone (what ``score`` sums), without its reasons."""
+    return sum(counts.get(s, 0) * weights.get(s, 0) for s in SIGNALS)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from club.extensions import db
@@ -39,6 +39,8 @@ class Application(db.Model):
     """
 
     __tablename__ = "applications"
+    # The review queue: one tab's applications in submission order, a page at a time (issue 13).
+    __table_args__ = (Index("ix_applications_state_submitted_at", "state", "submitted_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), unique=True)

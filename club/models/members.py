@@ -102,3 +102,84 @@ class AtRiskFollowUp(db.Model):
     note: Mapped[str | None] = mapped_column(Text)  # None once erased
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClubFeedback(db.Model):
+    """A member's word to the club itself (to the admins), and its thread of answers.
+
+    ``state``: open (the club's turn) → answered (the member's) → closed; a member writing again
+    opens it again (see ``club.members.club_feedback_states``). The thread is the member's: erased
+    with them (``club.members.erasure``).
+    """
+
+    __tablename__ = "club_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[User] = relationship(foreign_keys=[member_id])
+    messages: Mapped[list[ClubFeedbackMessage]] = relationship(
+        back_populates="thread", order_by="ClubFeedbackMessage.id", cascade="all, delete-orphan"
+    )
+
+
+class ClubFeedbackMessage(db.Model):
+    """One message in a club feedback thread, by the member or by an admin."""
+
+    __tablename__ = "club_feedback_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("club_feedback.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the member's account was deleted and the words erased.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    thread: Mapped[ClubFeedback] = relationship(back_populates="messages")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+
+class Introduction(db.Model):
+    """Two members introduced by the club, double opt-in (``club.members.introductions``).
+
+    A member asks (their curator is told) or a curator proposes; each side accepts or declines.
+    ``state``: proposed → accepted_by_one → made | declined | withdrawn (``club.members.introduction_rules``).
+    The pair is stored in id order (``member_a_id < member_b_id``) so one partial unique index
+    keeps one introduction per pair that is not withdrawn: a double submit makes one, and a
+    declined pair cannot be asked again. Nobody's contact details are stored here: they are read
+    from the account and profile once the state is ``made``.
+    """
+
+    __tablename__ = "introductions"
+    __table_args__ = (
+        db.CheckConstraint("member_a_id < member_b_id", name="pair_in_order"),
+        db.Index("uq_introductions_pair", "member_a_id", "member_b_id", unique=True,
+                 sqlite_where=db.text("state <> 'withdrawn'"), postgresql_where=db.text("state <> 'withdrawn'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_a_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    member_b_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "asked" by a member | "proposed" by staff
+    # Who started it: the member who asked, or the curator (or admin) who proposed.
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The curator it goes through: the asker's curator, or the staff who proposed it.
+    curator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+    a_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    b_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The asker's few words to the other side (and the curator's, for a proposal); erased with the pair.
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # made, declined or withdrawn
+
+    member_a: Mapped[User] = relationship(foreign_keys=[member_a_id])
+    member_b: Mapped[User] = relationship(foreign_keys=[member_b_id])
+    asked_by: Mapped[User | None] = relationship(foreign_keys=[asked_by_id])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from club.extensions import db
@@ -72,6 +72,8 @@ class MemberProfile(db.Model):
     search_name: Mapped[str | None] = mapped_column(String(200))
     search_city: Mapped[str | None] = mapped_column(String(120))
     search_interests: Mapped[str | None] = mapped_column(Text)  # "\x1fart\x1fwine\x1f"
+    # The monthly programme mail (club.announcements.programme): on unless the member opts out.
+    programme_mail: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(backref=db.backref("profile", uselist=False))

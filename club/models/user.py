@@ -20,7 +20,7 @@ class User(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(200), index=True)  # the directory's order (issue 13)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Bumped to end every session of this person (logout, password change, suspension).
     session_version: Mapped[int] = mapped_column(default=1)

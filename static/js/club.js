@@ -12,6 +12,10 @@ function clubText(name, fallback) {
   // it, and each of its links puts the focus in the field it names.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
+  // A one-field form (data-focus-invalid) has no summary: the field in error takes the focus, and
+  // reads its error through aria-describedby.
+  var invalid = document.querySelector("form[data-focus-invalid] [aria-invalid='true']");
+  if (!summary && invalid) { invalid.focus(); }
   document.querySelectorAll("[data-error-summary] a[href^='#']").forEach(function (link) {
     link.addEventListener("click", function (event) {
       var field = document.getElementById(link.getAttribute("href").slice(1));
@@ -68,6 +72,30 @@ function clubText(name, fallback) {
   document.querySelectorAll("form[data-confirm-first]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm-first"))) { event.preventDefault(); }
+    });
+  });
+})();
+
+// A long ticked list (data-list-filter="<id of its list>"): a search box above it hides the
+// entries whose label does not contain what is typed. Ticked entries always stay in view, so a
+// choice is never hidden. Without this script the whole list is there to tick.
+(function () {
+  document.querySelectorAll("[data-list-filter]").forEach(function (box) {
+    var list = document.getElementById(box.getAttribute("data-list-filter"));
+    var input = box.querySelector("input");
+    var status = box.querySelector("[data-list-filter-status]");
+    if (!list || !input) { return; }
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      var wanted = input.value.trim().toLowerCase();
+      var shown = 0;
+      list.querySelectorAll("li").forEach(function (item) {
+        var tick = item.querySelector("input");
+        var visible = !wanted || (tick && tick.checked) || item.textContent.toLowerCase().indexOf(wanted) !== -1;
+        item.hidden = !visible;
+        if (visible) { shown += 1; }
+      });
+      if (status) { status.textContent = shown ? "" : status.getAttribute("data-none"); }
     });
   });
 })();

@@ -176,7 +176,8 @@ def test_the_endorsement_request_goes_through_a_real_smtp_server(app, client, ct
     assert client.post("/application/endorsers", data={"email": "friend@example.org"}).status_code == 302
     assert _wait_for(lambda: any(m["To"] == "friend@example.org" for m in smtp_server.received))
     message = next(m for m in smtp_server.received if m["To"] == "friend@example.org")
-    assert "/invites/endorsements/" in message.get_payload(decode=True).decode()
+    plain = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+    assert "/invites/endorsements/" in plain.get_payload(decode=True).decode()
 
 
 def test_a_curator_whose_membership_lapsed_is_told_endorsing_is_for_members(client, ctx, app):

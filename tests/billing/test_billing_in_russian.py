@@ -26,7 +26,8 @@ def test_an_applicant_reads_how_to_pay_in_russian(ctx, client):
     body = _page(client, "/billing?lang=ru")
     assert '<html lang="ru">' in body
     for words in ("Членство и оплата", "Ожидает оплаты", "Оплата членства", "Добро пожаловать: Ваша заявка принята.",
-                  "Ежемесячно", "Вступительный взнос", "Как оплатить", "150,00\xa0€", "500,00\xa0€, однократно"):
+                  "Сумма к оплате", "Оплата помесячно", "Оплата за год", "Как оплатить", "650,00\xa0€",
+                  "150,00\xa0€ за первый месяц + 500,00\xa0€ вступительный взнос"):
         assert words in body, words
     for english in ("Membership &amp; payment", "Awaiting payment", "Paying your membership", "How to pay",
                     "Monthly", "a month", "once"):

@@ -93,3 +93,50 @@ def test_deleting_is_refused_while_stripe_cannot_be_reached(ctx, client, priced)
     assert r.status_code == 400 and "could not stop your payments" in r.get_data(as_text=True)
     db.session.expire_all()
     assert membership_of(user).state == states.LAPSED and priced.objects[sub["id"]]["status"] == "past_due"
+
+
+def test_a_member_paying_offline_undoes_their_cancellation_from_the_billing_page(client, ctx):
+    from club.models.club import AuditEntry
+    from tests.factories import login
+
+    user = make_member(kind="offline")
+    membership_of(user).current_period_end = utcnow() + timedelta(days=30)
+    db.session.commit()
+    cancel_membership(user, actor=user)
+    login(client, user)
+    page = client.get("/billing").get_data(as_text=True)
+    assert "Keep my membership" in page
+    r = client.post("/billing/resume", follow_redirects=True)
+    assert "Your membership continues" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert membership_of(user).state == states.ACTIVE
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "membership.state_changed")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert (entry.details["old"], entry.details["new"]) == ("cancelling", "active")
+    # Twice (a double submit): nothing more to undo, no second change.
+    r = client.post("/billing/resume", follow_redirects=True)
+    assert "nothing to undo" in r.get_data(as_text=True)
+    assert "Keep my membership" not in client.get("/billing").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind, state, ended, refused", [
+    ("offline", states.CANCELLING, False, None),
+    ("complimentary", states.CANCELLING, False, None),
+    ("offline", states.ACTIVE, False, "nothing to undo"),
+    ("stripe", states.CANCELLING, False, "card portal"),
+    ("offline", states.CANCELLING, True, "already ended"),
+])
+def test_undo_cancellation_rules(ctx, kind, state, ended, refused):
+    from club.billing.cancellation import undo_cancellation
+    from club.billing.errors import BillingError
+
+    user = make_member(kind=kind, state=state)
+    membership_of(user).current_period_end = utcnow() + timedelta(days=-1 if ended else 30)
+    db.session.commit()
+    if refused:
+        with pytest.raises(BillingError, match=refused):
+            undo_cancellation(user, actor=user)
+    else:
+        undo_cancellation(user, actor=user)
+        db.session.expire_all()
+        assert membership_of(user).state == states.ACTIVE

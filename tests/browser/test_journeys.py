@@ -239,3 +239,142 @@ def test_invite_apply_endorse_approve_pay_book_waitlist_calendar_and_leave(live,
     with live.app_context():
         state = db.session.scalars(db.select(Membership.state).where(Membership.user_id == nora_id)).one()
     assert state != "active", state
+
+
+# A card fails and recovers; and paying by card, through the local Stripe stand-in ------------------
+
+@pytest.fixture
+def stripe_live(live, monkeypatch):
+    """The live club talking to the local Stripe stand-in (tests/billing/fake_stripe.py), with the
+    demo club's plans priced there (the first at 150 a month, 1,500 a year, 500 to join)."""
+    from club.billing.catalogue import active_plans
+    from tests.billing.conftest import WEBHOOK_SECRET
+    from tests.billing.fake_stripe import FakeStripe
+
+    fake = FakeStripe()
+    for key, value in (("STRIPE_SECRET_KEY", "sk_test_club_fake"), ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET),
+                       ("STRIPE_API_BASE", fake.url), ("STRIPE_MAX_NETWORK_RETRIES", 0)):
+        monkeypatch.setitem(live.config, key, value)
+    with live.app_context():
+        from club.core import settings
+
+        money = str(settings.get("currency"))
+        for plan in active_plans():
+            product = f"club_plan_{plan.id}"
+            fake.add_price(f"{product}_monthly", 15000, "month", money, product=product)
+            fake.add_price(f"{product}_annual", 150000, "year", money, product=product)
+            fake.add_price(f"{product}_initiation", 50000, None, money, product=product)
+    yield fake
+    fake.close()
+
+
+def _webhook(base: str, type_: str, obj: dict) -> None:
+    """Stripe's webhook, signed as Stripe signs it, posted to the live club (as tests/billing does)."""
+    from urllib.request import Request
+
+    from tests.billing.conftest import event, signed
+
+    body, headers = signed(event(type_, obj))
+    with urlopen(Request(base + "/billing/webhook", data=body, headers=headers, method="POST")) as response:
+        assert response.status == 200
+
+
+def _past_rules(driver) -> None:
+    if "/me/rules" in driver.current_url:
+        driver.execute_script("arguments[0].click()", driver.find_element(By.CSS_SELECTOR, "main input[type=checkbox]"))
+        _press(driver, "")
+
+
+def test_a_card_fails_and_recovers(live, stripe_live, browser, outbox):
+    from club.extensions import db
+    from club.membership import states
+    from club.membership.access import membership_of
+    from tests.billing.factories import make_stripe_member
+    from tests.factories import PASSWORD as MEMBER_PASSWORD
+
+    base, driver, fake = live.base_url, browser, stripe_live
+    with live.app_context():
+        user, membership, sub = make_stripe_member(fake, status="past_due")
+        email, customer, user_id = user.email, membership.stripe_customer_id, user.id
+
+    # Stripe could not take the renewal: the member is told by mail, with a link to their billing page.
+    failed = fake.add_invoice(customer=customer, subscription=sub["id"], status="open")
+    _webhook(base, "invoice.payment_failed", failed)
+    assert _link_in_mail(outbox, email, "/billing").startswith(base)
+
+    sign_in(driver, base, email, MEMBER_PASSWORD)
+    _past_rules(driver)
+    driver.get(base + "/billing")
+    alert = driver.find_element(By.CSS_SELECTOR, ".billing-alert[role=alert]")
+    assert "Your last payment did not go through" in alert.text and "You keep full access until" in alert.text
+    update = alert.find_element(By.XPATH, ".//button[normalize-space()='Update your card']")
+    assert update.find_element(By.XPATH, "./ancestor::form").get_attribute("action") == base + "/billing/portal"
+    _clean(driver)
+    # During grace the club stays open to her.
+    driver.get(base + "/events")
+    assert "/events" in driver.current_url and "Upcoming events" in _text(driver)
+    _clean(driver)
+
+    # She updates her card at Stripe; Stripe collects and says so.
+    fake.set_subscription(sub["id"], status="active")
+    paid = fake.add_invoice(customer=customer, subscription=sub["id"], amount_paid=15000)
+    _webhook(base, "invoice.paid", paid)
+    driver.get(base + "/billing")
+    assert driver.find_elements(By.CSS_SELECTOR, ".billing-alert") == [], _text(driver)
+    assert "Active" in _text(driver) and "Payment failed" not in _text(driver)
+    _clean(driver)
+    with live.app_context():
+        refreshed = membership_of(db.session.get(type(user), user_id))
+        assert refreshed.state == states.ACTIVE and refreshed.grace_until is None
+
+
+def test_an_applicant_pays_by_card_through_the_stripe_stand_in(live, stripe_live, browser):
+    """Choose a plan in the browser; the club makes a Checkout Session at the stand-in and sends the
+    browser to its page. That page is Stripe's own (checkout.stripe.com), which the stand-in does
+    not serve and the tests may not reach: the browser is kept from going there, the stand-in
+    completes the session as Stripe's page would, and the browser comes back to the success URL
+    Stripe would send it to. The success page asks the stand-in, and the membership is active."""
+    from club.extensions import db
+    from club.membership import states
+    from club.membership.access import membership_of
+    from club.models.user import User
+    from tests.billing.factories import make_applicant
+    from tests.factories import PASSWORD as MEMBER_PASSWORD
+
+    base, driver, fake = live.base_url, browser, stripe_live
+    with live.app_context():
+        email = make_applicant().email
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*stripe.com*"]})
+    sign_in(driver, base, email, MEMBER_PASSWORD)
+    _past_rules(driver)
+    driver.get(base + "/billing")
+    assert "Choose your plan" in _text(driver) and "150.00" in _text(driver)
+    _clean(driver)
+    yearly = driver.find_element(By.CSS_SELECTOR, "input[name=plan][value=annual]")
+    driver.execute_script("arguments[0].click()", yearly)
+    button = driver.find_element(By.XPATH, "//main//button[normalize-space()='Continue to secure payment']")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    session = WebDriverWait(driver, 15).until(
+        lambda d: next((o for o in fake.objects.values() if o.get("object") == "checkout.session"), None))
+    # The browser was sent to Stripe's hosted page for exactly that session, and went no further.
+    WebDriverWait(driver, 15).until(lambda d: any("checkout.stripe.com" in u for u in outside_requests(d))
+                                    or "checkout.stripe.com" in d.current_url)
+    call, = fake.calls("POST", "/v1/checkout/sessions")
+    assert call.params["success_url"].startswith(base + "/billing/success")
+    # What Stripe's page does when the card is accepted; then Stripe sends the browser back.
+    fake.complete_checkout(session["id"], status="active")
+    driver.get(call.params["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"]))
+    assert "/billing/success" in driver.current_url
+    assert outside_requests(driver) == [] and console_errors(driver, driver.current_url) == []
+    with live.app_context():
+        user = db.session.scalars(db.select(User).where(User.email == email)).one()
+        assert membership_of(user).state == states.ACTIVE
+    driver.get(base + "/me")
+    _past_rules(driver)  # now a member: the club rules first, then her home
+    driver.get(base + "/me")
+    assert "Active" in _text(driver) and "Welcome" in _text(driver)
+    _clean(driver)

@@ -61,7 +61,7 @@ class Relay:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.received.append((str(message["Message-ID"]), str(message["To"]), str(message["Subject"])))
-            self.bodies[str(message["Message-ID"])] = message.get_content()
+            self.bodies[str(message["Message-ID"])] = message.get_body(preferencelist=("plain",)).get_content()
         return "250 OK"
 
     def count(self) -> int:

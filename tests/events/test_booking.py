@@ -145,7 +145,8 @@ def test_a_new_party_does_not_take_seats_it_does_not_fit(ctx):
     a, pair, single = make_member(), make_member(), make_member()
     event = make_event(capacity=2, max_guests=1)
     booking.book(a, event.id, 0)
-    assert booking.book(pair, event.id, 1).outcome == "waitlisted"
+    assert booking.book(pair, event.id, 1).outcome == "fewer"  # asked first, nothing booked
+    assert booking.book(pair, event.id, 1, wait_with_all=True).outcome == "waitlisted"
     assert booking.book(single, event.id, 0).outcome == "confirmed"
     assert _seats(event.id) == 2
 

@@ -63,7 +63,8 @@ def test_fifty_members_race_for_ten_seats(app, ctx):
     # Every third member brings a guest, every seventh two; most come alone.
     members = [(make_member().id, 2 if n % 7 == 3 else 1 if n % 3 == 1 else 0) for n in range(50)]
     event_id = event.id
-    results, errors = run_together(app, [(uid, lambda user, g=guests: booking.book(user, event_id, g))
+    results, errors = run_together(app, [(uid, lambda user, g=guests: booking.book(user, event_id, g,
+                                                                          wait_with_all=True))
                                          for uid, guests in members])
 
     assert errors == [None] * 50, f"errors shown to members: {[e for e in errors if e]}"

@@ -84,7 +84,7 @@ def test_the_waitlist_reads_in_russian(client, ctx):
     page = _text(client.post(f"/events/{event.id}/book", data={"guests": "1"}, follow_redirects=True))
     assert "Все места заняты, поэтому Вы в листе ожидания." in page
     assert "Ваш номер в листе ожидания — 1" in page and "нужно 2 места" in page
-    assert "В листе ожидания" in page and "On the waitlist" not in page
+    assert "Вы в листе ожидания" in page and "You are on the waitlist" not in page
 
 
 def test_a_refusal_after_the_cut_off_gives_the_date_in_the_readers_language(client, ctx):

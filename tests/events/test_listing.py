@@ -67,7 +67,7 @@ def test_the_list_shows_seats_left_waitlist_and_own_status(client, ctx):
     seat(mine, member, guests=1)
     login(client, member)
     body = client.get("/events").get_data(as_text=True)
-    assert "10 seats left" in body and "Waitlist" in body and "Booked · +1" in body
+    assert "10 seats left" in body and "Full · waitlist open" in body and "Booked · +1" in body
     assert roomy.title in body and full.title in body
 
 

@@ -1,5 +1,6 @@
 """The staff's pages and use cases: creating a draft, publishing, editing (capacity, invitations,
 local times), calling an event off."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -144,3 +145,21 @@ def test_a_double_submitted_new_event_is_created_once(client, ctx):
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.scalar(db.select(db.func.count()).select_from(Event)) == 1
+
+
+def test_invited_members_are_a_ticked_list_with_a_filter_and_keep_their_ticks_on_error(client, ctx):
+    curator = make_curator()
+    ada, bea = make_member(name="Ada Lovelace"), make_member(name="Bea Smith")
+    login(client, curator)
+    page = client.get("/events/new").get_data(as_text=True)
+    # Checkboxes, not a multi-select needing Ctrl-click; the filter box waits for the script.
+    assert "<select multiple" not in page and "Ctrl" not in page
+    assert f'type="checkbox" value="{ada.id}"' in page and f'type="checkbox" value="{bea.id}"' in page
+    assert 'data-list-filter="invited_ids" hidden' in page and 'aria-controls="invited_ids"' in page
+    # A refused form (no title) keeps the ticks.
+    r = client.post("/events/new", data={**_form(title="", visibility="invite_only"), "host_id": str(curator.id),
+                                         "invited_ids": [str(bea.id)]})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert re.search(rf'<input checked[^>]*value="{bea.id}"', body)
+    assert not re.search(rf'<input checked[^>]*value="{ada.id}"', body)

@@ -40,7 +40,7 @@ def test_home_shows_state_curator_bookings_recommendations_invites_and_endorseme
     assert r.status_code == 200
     assert "Active" in body
     assert curator.full_name in body and "Twenty years of supper clubs." in body and "+44 20 7946 0000" in body
-    assert "Autumn Supper" in body and "with 1 guest" in body and "On the waitlist" in body
+    assert "Autumn Supper" in body and "with 1 guest" in body and "You are on the waitlist" in body
     # Recommended: shared interest first, then the soonest; never an invite-only event they are not on.
     assert body.index("Sailing Weekend") < body.index("Soonest Talk")
     assert "Secret Dinner" not in body and "Past Evening" not in body

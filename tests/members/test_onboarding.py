@@ -133,7 +133,7 @@ def test_profile_form_keeps_typed_values_on_error(client, ctx):
     assert r.status_code == 400 and "Typed City" in body and "is not a web address" in body
 
 
-def test_an_empty_hello_marks_the_field_beside_it_and_leads_to_it_from_an_alert(client, ctx, outbox):
+def test_an_empty_hello_marks_the_field_with_its_error_beside_it_and_no_banner(client, ctx, outbox):
     curator = make_curator()
     member = make_member(curator=curator)
     login(client, member)
@@ -143,5 +143,20 @@ def test_an_empty_hello_marks_the_field_beside_it_and_leads_to_it_from_an_alert(
     # The field itself says it is in error, and points at its message; the summary links to it.
     assert 'aria-invalid="true"' in page and re.search(r'aria-describedby="[^"]*body-error"', page)
     assert 'id="body-error"' in page
-    assert 'role="alert"' in page and 'href="#body"' in page
+    # No banner: neither a flash message nor an error summary; the one-field form focuses the field.
+    assert "flash-error" not in page and "data-error-summary" not in page and "data-focus-invalid" in page
     assert outbox.to(curator.email) == []
+
+
+def test_a_refused_hello_is_an_error_at_the_field_too(client, ctx, outbox, monkeypatch):
+    from club.members import requests_service
+
+    def refuse(*_a, **_k):
+        raise requests_service.RequestError("You already said hello.")
+
+    monkeypatch.setattr(requests_service, "say_hello", refuse)
+    login(client, make_member(curator=make_curator()))
+    r = client.post("/me/hello", data={"body": "Hello again"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "flash-error" not in page
+    assert re.search(r'id="body-error">\s*You already said hello.', page) and "Hello again" in page

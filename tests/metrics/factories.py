@@ -10,8 +10,9 @@ from club.models.base import utcnow
 from club.models.billing import Plan
 from club.models.curation import ApplicationDecision
 from club.models.events import ATTENDED, BOOKING_CONFIRMED, EVENT_PUBLISHED, NO_SHOW, Booking, Event, EventFeedback
+from club.models.members import AtRiskFollowUp, CuratorRequest, RequestMessage
 from club.models.membership import Membership
-from tests.factories import make_user
+from tests.factories import make_admin, make_curator, make_user
 
 
 def member(days_ago: int, *, state=states.ACTIVE, kind="complimentary", plan=None, cadence=None, ended_days_ago=None,
@@ -113,4 +114,63 @@ def more_of_everything(n: int) -> None:
         application(invite, 3 + i % 20)
         event = past_event(2 + i % 25, capacity=20, seats_taken=5, title=f"Evening {i}")
         booking(event, person, ATTENDED if i % 3 else NO_SHOW, rating=1 + i % 5)
+        db.session.commit()
+
+
+def request(person, days_ago: float, *, answered_by=None, hours_to_answer: float = 0, state="open",
+            member_again_days_ago: float | None = None) -> CuratorRequest:
+    """A request ``person`` opened ``days_ago``, answered ``hours_to_answer`` later by ``answered_by``
+    (never, without one), and maybe written to again by the member."""
+    opened = utcnow() - timedelta(days=days_ago)
+    row = CuratorRequest(member_id=person.id, topic="help", state=state, created_at=opened, updated_at=opened)
+    row.messages.append(RequestMessage(author_id=person.id, body="Could you help?", created_at=opened))
+    if answered_by is not None:
+        row.messages.append(RequestMessage(author_id=answered_by.id, body="Of course.",
+                                           created_at=opened + timedelta(hours=hours_to_answer)))
+    if member_again_days_ago is not None:
+        row.messages.append(RequestMessage(author_id=person.id, body="Any news?",
+                                           created_at=utcnow() - timedelta(days=member_again_days_ago)))
+    db.session.add(row)
+    return row
+
+
+def requests_club() -> dict:
+    """Curators Clara and Oscar, their members' requests and warning signs, and a member without a
+    curator: the curators' and engagement figures of tests/metrics/test_curators.py, counted by hand."""
+    clara = make_curator(name="Clara Curator", email="clara@example.org")
+    oscar = make_curator(name="Oscar Curator", email="oscar@example.org")
+    admin = make_admin(name="Ada Admin", email="ada@example.org")
+    supper = past_event(5, capacity=10, seats_taken=4)
+    m1, m2 = member(300, curator=clara, email="m1@example.org"), member(300, curator=clara, email="m2@example.org")
+    m3 = member(300, curator=clara, state=states.CANCELLING, email="m3@example.org")
+    o1, o2 = member(300, curator=oscar, email="o1@example.org"), member(300, curator=oscar, email="o2@example.org")
+    n1 = member(300, email="n1@example.org")
+    for person in (m1, m2, m3):
+        booking(supper, person, ATTENDED)
+    booking(supper, n1, ATTENDED, rating=1)  # a low rating: at risk, with no curator
+    # o1 and o2 never came (quiet since day 30); o1's sign is handled
+    db.session.add(AtRiskFollowUp(member_id=o1.id, signal="no_evenings",
+                                  fired_at=db.session.scalar(db.select(Membership.joined_at)
+                                                             .where(Membership.user_id == o1.id)) + timedelta(days=30),
+                                  handled_by_id=oscar.id, handled_at=utcnow()))
+    request(m1, 10, answered_by=clara, hours_to_answer=2, state="in_progress")
+    request(m1, 20, answered_by=clara, hours_to_answer=6, state="done")
+    request(m2, 3)
+    request(m2, 30, answered_by=clara, hours_to_answer=10, member_again_days_ago=9)
+    request(o1, 70, answered_by=oscar, hours_to_answer=4, state="done")
+    request(n1, 5, answered_by=admin, hours_to_answer=1, state="done")
+    db.session.commit()
+    return {"clara": clara, "oscar": oscar, "admin": admin, "m2": m2, "m3": m3, "o2": o2, "n1": n1}
+
+
+def more_requests(n: int) -> None:
+    """``n`` more curators, each with a member who asks, one who waits and one who is leaving."""
+    for i in range(n):
+        curator = make_curator(name=f"Curator {i}", email=f"curator{i}@example.org")
+        asks = member(200, curator=curator, email=f"asks{i}@example.org")
+        waits = member(200, curator=curator, email=f"waits{i}@example.org")
+        member(200, curator=curator, state=states.CANCELLING, email=f"leaves{i}@example.org")
+        request(asks, 4 + i % 30, answered_by=curator, hours_to_answer=1 + i, state="in_progress")
+        request(waits, 8 + i % 30, member_again_days_ago=8)
+        request(waits, 70 + i % 30, answered_by=curator, hours_to_answer=3, state="done")
         db.session.commit()
