@@ -12,7 +12,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
+from club.admin.forms import role_label
 from club.core.pagination import Page, paginate
+from club.core.templating import number
 from club.extensions import db
 from club.membership import states as membership_states
 from club.models.club import AuditEntry
@@ -242,8 +244,10 @@ def readable_value(key: str, value: Any, people: dict[int, User] | None = None) 
         return people[value].full_name if value in people else f"#{value}"
     if key in STATE_KEYS and isinstance(value, str) and value in membership_states.LABELS:
         return str(membership_states.label(value))
+    if key == "role" and isinstance(value, str):
+        return str(role_label(value))
     if key == "amount_cents" and isinstance(value, int):
-        return f"{value / 100:,.2f}"
+        return number(value / 100, 2)
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no"))
     if value is None or value == "":

@@ -24,6 +24,7 @@ def _record(action, actor=None, subject=None, **details):
     ("reason", "", "—"),
     ("changes", {"grace_days": {"old": 7, "new": 14}}, "grace_days: 7 → 14"),
     ("amount_cents", 150000, "1,500.00"),
+    ("role", "curator", "Curator"),
     ("outcome", "approved", "approved"),  # a code no table reads stays as stored
 ])
 def test_readable_values(ctx, key, value, expected):
