@@ -113,8 +113,13 @@ class Club:
         from club.models.base import utcnow
         from club.models.events import Event
 
+        from club.core.database import begin_write
+
         now = utcnow()
         with self.app.app_context():
+            # A writer from the start: a read turned write fails at once on SQLite if the served
+            # app wrote in between (BUSY_SNAPSHOT); BEGIN IMMEDIATE waits its turn instead.
+            begin_write()
             first = (db.session.scalar(select(db.func.max(Event.id))) or 0) + 1
             starts = now + timedelta(days=3650 + offset_days)
             db.session.execute(insert(Event), [dict(

@@ -148,7 +148,10 @@ def main() -> None:
         if not args.no_booking:
             from bench import booking
 
-            booking_rows = booking.run(booking.Club(url, SECRET), app_port, ref_port, args.rounds, args.seconds)
+            try:
+                booking_rows = booking.run(booking.Club(url, SECRET), app_port, ref_port, args.rounds, args.seconds)
+            except Exception as exc:  # noqa: BLE001 - the page table is still worth printing
+                print(f"booking race failed: {exc!r}"[:500], file=sys.stderr)
     finally:
         _stop(club)
         _stop(ref)
