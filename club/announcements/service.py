@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from club.announcements import rules
 from club.core import audit
-from club.core.database import begin_write
+from club.core.database import begin_write, begin_write_for_person
 from club.core.pagination import Page, paginate
 from club.extensions import db
 from club.membership.access import has_member_access
@@ -72,8 +72,7 @@ def post(actor: User, draft: Draft) -> Announcement:
     draft = _check(draft)
     # One writer per author: SQLite's write lock up front, on PostgreSQL a lock on the author's row,
     # so the same announcement sent twice at the same instant is seen by the second as posted.
-    begin_write()
-    db.session.scalars(select(User.id).where(User.id == actor.id).with_for_update()).first()
+    begin_write_for_person(actor.id)
     twin = db.session.scalars(select(Announcement).where(
         Announcement.author_id == actor.id, Announcement.title == draft.title, Announcement.body == draft.body,
         Announcement.created_at > utcnow() - TWIN_WINDOW)).first()

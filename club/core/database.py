@@ -65,6 +65,16 @@ def begin_write(*, keep_loaded: bool = False) -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def begin_write_for_person(user_id: int) -> None:
+    """``begin_write()``, serialised per person: on SQLite the write lock up front, on PostgreSQL
+    also a lock on the person's ``users`` row. Use cases that refuse a double submit (the same
+    words from the same person within minutes) call it first, so two identical submits arriving
+    at the same instant run one after the other and the second finds the first."""
+    begin_write()
+    db.session.execute(text("SELECT id FROM users WHERE id = :id FOR UPDATE" if is_postgresql()
+                            else "SELECT id FROM users WHERE id = :id"), {"id": user_id}).first()
+
+
 def commit(*, keep_loaded: bool = False) -> None:
     """Commit the session; with ``keep_loaded`` the objects keep the values they were committed
     with instead of being expired (no reload of the signed-in person after a booking)."""

@@ -29,6 +29,7 @@ from club.core.links import public_url
 from club.core.mail_html import html_of
 from club.extensions import db
 from club.models.club import OutboxMail
+from club.models.user import ROLE_ADMIN, User, UserRole
 
 log = logging.getLogger("club.mail")
 _LINK = re.compile(r"https?://\S+")
@@ -68,6 +69,17 @@ def send_mail(to: str | list[str], subject, template: str, language: str | None 
     db.session.add(row)
     db.session.info[_NEW_MAIL] = True
     return row
+
+
+def admins_by_language() -> dict[str | None, list[str]]:
+    """The admins' addresses, one list per language they read: one message for each language."""
+    groups: dict[str | None, list[str]] = {}
+    for email, language in db.session.execute(
+        db.select(User.email, User.language).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == ROLE_ADMIN, User.deleted_at.is_(None)).order_by(User.id)
+    ):
+        groups.setdefault(language, []).append(email)
+    return groups
 
 
 def _jsonable(value):

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from club.core import audit, settings
-from club.core.database import begin_write, write_transaction
+from club.core.database import begin_write_for_person, write_transaction
 from club.core.mail import send_mail
 from club.events.booking import lock_event, promote_waitlist, release_future_bookings
 from club.events.errors import EventError, EventNotFound
@@ -123,8 +123,7 @@ def create_event(actor: User, draft: EventDraft) -> Event:
         raise EventError(_("The start must be in the future."), "starts_at")
     # A double submit (or a second click while the first is on its way) must not make two events:
     # the same person creating the same title at the same start within minutes is the same event.
-    begin_write()
-    db.session.scalars(select(User.id).where(User.id == actor.id).with_for_update()).first()
+    begin_write_for_person(actor.id)
     twin = db.session.scalars(select(Event).where(
         Event.created_by_id == actor.id, Event.title == draft.title.strip(), Event.starts_at == draft.starts_at,
         Event.created_at > utcnow() - timedelta(minutes=10))).first()

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from club.core import audit, settings
-from club.core.database import begin_write, write_transaction
+from club.core.database import begin_write_for_person, write_transaction
 from club.core.links import public_url_for
 from club.core.mail import send_mail
 from club.core.pagination import Page, paginate
@@ -91,8 +91,7 @@ def propose(member: User, draft: ProposalDraft) -> EventProposal:
         raise EventNotFound()
     check_draft(draft, utcnow())
     values = _clean(draft)
-    begin_write()
-    db.session.scalars(select(User.id).where(User.id == member.id).with_for_update()).first()
+    begin_write_for_person(member.id)
     twin = db.session.scalars(select(EventProposal).where(
         EventProposal.member_id == member.id, EventProposal.title == values["title"],
         EventProposal.starts_at == values["starts_at"], EventProposal.state == PROPOSAL_PROPOSED,

@@ -2,7 +2,7 @@
 thread.
 
 Each member message mails the admins (one message per language they read); each answer mails the
-member. Writes to one member's threads are serialised (``_one_at_a_time``), so a double submit,
+member. Writes to one member's threads are serialised (``begin_write_for_person``), so a double submit,
 even two at the same instant, finds the first and makes one thread or one message. The words are
 the member's: erased with them (``club.members.erasure``); the audit log holds ids only.
 """
@@ -15,12 +15,12 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from club.core import audit
+from club.core.database import begin_write_for_person
 from club.core.links import public_url_for
-from club.core.mail import send_mail
+from club.core.mail import admins_by_language, send_mail
 from club.core.pagination import Page, paginate
 from club.extensions import db
 from club.members import club_feedback_states as cs
-from club.members.requests_service import _admins_by_language, _one_at_a_time
 from club.models.base import utcnow
 from club.models.members import ClubFeedback, ClubFeedbackMessage
 from club.models.user import User
@@ -53,7 +53,7 @@ def open_thread(member: User, subject: str, body: str) -> ClubFeedback:
     """A member writes to the club; the admins are told by mail."""
     subject = _clean_subject(subject)
     body = _clean(body)
-    _one_at_a_time(member.id)
+    begin_write_for_person(member.id)
     existing = _recent_duplicate(member, subject, body)
     if existing is not None:
         return existing
@@ -84,7 +84,7 @@ def thread_for_member(member: User, thread_id: int) -> ClubFeedback:
 def member_writes(member: User, thread_id: int, body: str) -> ClubFeedbackMessage:
     """The member writes again in their thread: it is the club's turn again, and the admins are told."""
     body = _clean(body)
-    _one_at_a_time(member.id)
+    begin_write_for_person(member.id)
     thread = thread_for_member(member, thread_id)
     duplicate = _last_if_same(thread, member, body)
     if duplicate is not None:
@@ -143,7 +143,7 @@ def answer(admin: User, thread_id: int, body: str, *, close: bool = False) -> Cl
     owner = db.session.scalar(select(ClubFeedback.member_id).where(ClubFeedback.id == thread_id))
     if owner is None:
         raise FeedbackNotFound()
-    _one_at_a_time(owner)
+    begin_write_for_person(owner)
     thread = thread_for_admin(admin, thread_id)
     duplicate = _last_if_same(thread, admin, body)
     if duplicate is not None:
@@ -241,6 +241,6 @@ def _tell_admins(thread: ClubFeedback, member: User, body: str, *, first: bool) 
     subject = (_l("%(name)s writes to the club", name=member.full_name) if first
                else _l("%(name)s wrote again to the club", name=member.full_name))
     link = public_url_for("members.admin_club_feedback_thread", thread_id=thread.id)
-    for language, emails in _admins_by_language().items():
+    for language, emails in admins_by_language().items():
         send_mail(emails, subject, "club_feedback_new", language=language, author=member, thread=thread,
                   body=body, first=first, link=link)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from club.core import audit
 from club.core.database import write_transaction
 from club.core.links import public_url_for
-from club.core.mail import send_mail
+from club.core.mail import admins_by_language, send_mail
 from club.extensions import db
 from club.members import introduction_rules as rules
 from club.membership import states
@@ -27,7 +27,7 @@ from club.membership.access import has_member_access
 from club.models.base import utcnow
 from club.models.members import Introduction
 from club.models.membership import MemberProfile, Membership
-from club.models.user import ROLE_ADMIN, User, UserRole
+from club.models.user import User
 
 MAX_NOTE = 500
 
@@ -282,11 +282,7 @@ def _mail_asked(intro: Introduction, *, asker: User, target: User, curator_id: i
     if curator is not None and curator.deleted_at is None:
         groups = {curator.language: [curator.email]}
     else:
-        groups = {}
-        for email, language in db.session.execute(
-                select(User.email, User.language).join(UserRole, UserRole.user_id == User.id)
-                .where(UserRole.role == ROLE_ADMIN, User.deleted_at.is_(None)).order_by(User.id)):
-            groups.setdefault(language, []).append(email)
+        groups = admins_by_language()
     for language, recipients in groups.items():
         send_mail(recipients, _l("A member asks for an introduction"), "introduction_curator", language=language,
                   recipient=curator, asker_name=asker.full_name, target_name=target.full_name,

@@ -13,15 +13,15 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from club.core import audit
-from club.core.database import begin_write
+from club.core.database import begin_write_for_person
 from club.core.links import public_url_for
-from club.core.mail import send_mail
+from club.core.mail import admins_by_language, send_mail
 from club.extensions import db
 from club.members import request_states as rs
 from club.membership.access import membership_of
 from club.models.base import utcnow
 from club.models.membership import Membership
-from club.models.user import ROLE_ADMIN, User, UserRole
+from club.models.user import User
 from club.models.members import CuratorChangeRequest, CuratorRequest, RequestMessage
 
 # A second identical submit within this window is the same submit (double click, resend).
@@ -49,7 +49,7 @@ def open_request(member: User, topic: str, body: str) -> CuratorRequest:
     if topic not in rs.TOPICS and topic != rs.HELLO:
         raise RequestError(_("Choose what your request is about."))
     body = _clean(body)
-    _one_at_a_time(member.id)
+    begin_write_for_person(member.id)
     curator = curator_of(member)
     existing = _recent_duplicate(member, topic, body)
     if existing is not None:
@@ -95,7 +95,7 @@ def request_for_member(member: User, request_id: int) -> CuratorRequest:
 
 def member_writes(member: User, request_id: int, body: str) -> RequestMessage:
     body = _clean(body)
-    _one_at_a_time(member.id)
+    begin_write_for_person(member.id)
     request = request_for_member(member, request_id)
     duplicate = _last_if_same(request, member, body)
     if duplicate is not None:
@@ -152,7 +152,7 @@ def staff_answers(staff: User, request_id: int, body: str, new_state: str | None
     owner = db.session.scalar(db.select(CuratorRequest.member_id).where(CuratorRequest.id == request_id))
     if owner is None:
         raise RequestNotFound(_("There is no such request."))
-    _one_at_a_time(owner)
+    begin_write_for_person(owner)
     request = request_for_staff(staff, request_id)
     duplicate = _last_if_same(request, staff, body)
     if duplicate is not None:
@@ -202,7 +202,7 @@ def open_curator_change(member: User) -> CuratorChangeRequest | None:
 
 def ask_for_another_curator(member: User, reason: str) -> CuratorChangeRequest:
     """One open ask at a time; it goes to the admins, who reassign in curation."""
-    _one_at_a_time(member.id)
+    begin_write_for_person(member.id)
     existing = open_curator_change(member)
     if existing is not None:
         return existing
@@ -212,7 +212,7 @@ def ask_for_another_curator(member: User, reason: str) -> CuratorChangeRequest:
     db.session.add(change)
     db.session.flush()
     audit.record("curator_change.requested", actor=member, subject=change)
-    for language, emails in _admins_by_language().items():
+    for language, emails in admins_by_language().items():
         send_mail(emails, _l("A member asks for another curator"), "member_curator_change", language=language,
                   member=member, link=public_url_for("members.curator_changes"))
     db.session.commit()
@@ -242,13 +242,6 @@ def resolve_curator_change(admin: User, change_id: int) -> CuratorChangeRequest:
 
 
 # Helpers ---------------------------------------------------------------------------------------
-
-def _one_at_a_time(member_id: int) -> None:
-    """Serialise writes to one member's threads, so two identical submits arriving together
-    still find each other (SQLite: the write lock from the start; PostgreSQL: the member's row)."""
-    begin_write()
-    db.session.execute(db.select(User.id).where(User.id == member_id).with_for_update()).first()
-
 
 def _clean(body: str) -> str:
     body = (body or "").strip()
@@ -328,7 +321,7 @@ def _tell_staff(request: CuratorRequest, member: User, curator: User | None, bod
         groups = {curator.language: [curator.email]}
     else:
         # No curator yet: the admins look after the member until one is assigned.
-        groups = _admins_by_language()
+        groups = admins_by_language()
     link = public_url_for("members.staff_request", request_id=request.id)
     subject = (_l("New request from %(name)s", name=member.full_name) if first
                else _l("%(name)s wrote again", name=member.full_name))
@@ -336,17 +329,6 @@ def _tell_staff(request: CuratorRequest, member: User, curator: User | None, bod
         send_mail(recipients, subject, "request_new" if first else "request_reply", language=language,
                   recipient=curator, author=member, request=request, topic=rs.TOPIC_LABELS[request.topic],
                   body=body, state=rs.LABELS[request.state], link=link)
-
-
-def _admins_by_language() -> dict[str | None, list[str]]:
-    """The admins' addresses, one list per language they read: one message for each language."""
-    groups: dict[str | None, list[str]] = {}
-    for email, language in db.session.execute(
-        db.select(User.email, User.language).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == ROLE_ADMIN, User.deleted_at.is_(None)).order_by(User.id)
-    ):
-        groups.setdefault(language, []).append(email)
-    return groups
 
 
 def age_label(age: timedelta) -> str:
